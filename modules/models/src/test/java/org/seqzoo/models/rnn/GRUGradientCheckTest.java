@@ -1,0 +1,130 @@
+package org.seqzoo.models.rnn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Finite-difference gradient checks (DL4J's {@link GradientCheckUtil}, double precision) of the GRU in both
+ * reset variants, with and without masks of unequal lengths, in a MultiLayerNetwork and in a
+ * ComputationGraph with two stacked GRUs (so input gradients are checked too).
+ */
+class GRUGradientCheckTest {
+
+    private static final int BATCH = 3;
+    private static final int IN = 3;
+    private static final int HIDDEN = 4;
+    private static final int CLASSES = 3;
+    private static final int STEPS = 5;
+    private static final int[] LENGTHS = {5, 3, 1};
+
+    private static DataType previousType;
+
+    @BeforeAll
+    static void doublePrecision() {
+        previousType = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restorePrecision() {
+        Nd4j.setDefaultDataTypes(previousType, previousType);
+    }
+
+    @ParameterizedTest(name = "resetAfter={0}, masked={1}, format={2}")
+    @CsvSource({"true,false,NCW", "true,true,NCW", "false,false,NCW", "false,true,NCW", "true,true,NWC",
+            "false,true,NWC"})
+    void multiLayerNetwork(boolean resetAfter, boolean masked, RNNFormat format) {
+        Nd4j.getRandom().setSeed(12345);
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).weightInit(new NormalDistribution(0, 0.5)).list()
+                .layer(new GRU.Builder().nIn(IN).nOut(HIDDEN).resetAfter(resetAfter).biasInit(0.1)
+                        .dataFormat(format).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        .nIn(HIDDEN).nOut(CLASSES).dataFormat(format).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        randomiseBiases(net.params());
+        INDArray mask = masked ? mask() : null;
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
+                .input(toFormat(Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS), format))
+                .labels(toFormat(labels(), format)).inputMask(mask).labelMask(mask)
+                .epsilon(1e-6).maxRelError(1e-4).minAbsoluteError(1e-8));
+        assertTrue(ok, "gradient check failed");
+    }
+
+    @ParameterizedTest(name = "resetAfter={0}, masked={1}")
+    @CsvSource({"true,false", "true,true", "false,false", "false,true"})
+    void computationGraphWithStackedGrus(boolean resetAfter, boolean masked) {
+        Nd4j.getRandom().setSeed(42);
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).weightInit(new NormalDistribution(0, 0.5)).graphBuilder()
+                .addInputs("in")
+                .addLayer("gru1", new GRU.Builder().nOut(HIDDEN).resetAfter(resetAfter).build(), "in")
+                .addLayer("gru2", new GRU.Builder().nOut(HIDDEN + 1).resetAfter(resetAfter)
+                        .gateActivation(Activation.HARDSIGMOID).activation(Activation.SOFTSIGN).build(), "gru1")
+                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX).nOut(CLASSES).build(), "gru2")
+                .setOutputs("out")
+                .setInputTypes(InputType.recurrent(IN))
+                .build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        randomiseBiases(graph.params());
+        INDArray[] masks = masked ? new INDArray[] {mask()} : null;
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph)
+                .inputs(new INDArray[] {Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS)})
+                .labels(new INDArray[] {labels()}).inputMask(masks).labelMask(masks)
+                .epsilon(1e-6).maxRelError(1e-4).minAbsoluteError(1e-8));
+        assertTrue(ok, "gradient check failed");
+    }
+
+    /** Parameters start with equal biases; make them distinct so bias-layout mistakes show. */
+    private static void randomiseBiases(INDArray params) {
+        params.addi(Nd4j.randn(DataType.DOUBLE, params.shape()).muli(0.05));
+    }
+
+    private static INDArray mask() {
+        INDArray mask = Nd4j.zeros(DataType.DOUBLE, BATCH, STEPS);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < LENGTHS[b]; t++) {
+                mask.putScalar(b, t, 1.0);
+            }
+        }
+        return mask;
+    }
+
+    private static INDArray labels() {
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, BATCH, CLASSES, STEPS);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < STEPS; t++) {
+                labels.putScalar(b, (b + 2 * t) % CLASSES, t, 1.0);
+            }
+        }
+        return labels;
+    }
+
+    private static INDArray toFormat(INDArray ncw, RNNFormat format) {
+        return format == RNNFormat.NWC ? ncw.permute(0, 2, 1).dup() : ncw;
+    }
+}
