@@ -12,8 +12,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -22,12 +21,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.seqzoo.models.testing.DoublePrecision;
 
 /**
  * Finite-difference gradient checks (DL4J's {@link GradientCheckUtil}, double precision) of the GRU in both
  * reset variants, with and without masks of unequal lengths, in a MultiLayerNetwork and in a
  * ComputationGraph with two stacked GRUs (so input gradients are checked too).
  */
+@ExtendWith(DoublePrecision.class)
 class GRUGradientCheckTest {
 
     private static final int BATCH = 3;
@@ -37,18 +38,6 @@ class GRUGradientCheckTest {
     private static final int STEPS = 5;
     private static final int[] LENGTHS = {5, 3, 1};
 
-    private static DataType previousType;
-
-    @BeforeAll
-    static void doublePrecision() {
-        previousType = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restorePrecision() {
-        Nd4j.setDefaultDataTypes(previousType, previousType);
-    }
 
     @ParameterizedTest(name = "resetAfter={0}, masked={1}, format={2}")
     @CsvSource({"true,false,NCW", "true,true,NCW", "false,false,NCW", "false,true,NCW", "true,true,NWC",
