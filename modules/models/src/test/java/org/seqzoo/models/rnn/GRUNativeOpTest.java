@@ -30,18 +30,18 @@ class GRUNativeOpTest {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
                 .list().layer(new GRU.Builder().nIn(nIn).nOut(hidden).build()).build());
         net.init();
-        GRULayer layer = (GRULayer) net.getLayer(0);
+        RecurrentKernelLayer layer = (RecurrentKernelLayer) net.getLayer(0);
         INDArray w = Nd4j.randn(DataType.DOUBLE, nIn, 3 * hidden).muli(0.5);
         INDArray rw = Nd4j.randn(DataType.DOUBLE, hidden, 3 * hidden).muli(0.5);
         INDArray b = Nd4j.randn(DataType.DOUBLE, 1, 3 * hidden).muli(0.5);
-        layer.getParam(GRUParamInitializer.INPUT_WEIGHT_KEY).assign(w);
-        layer.getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY).assign(rw);
-        layer.getParam(GRUParamInitializer.BIAS_KEY).assign(b);
-        layer.getParam(GRUParamInitializer.RECURRENT_BIAS_KEY).assign(0.0);
+        layer.getParam(GatedParamInitializer.INPUT_WEIGHT_KEY).assign(w);
+        layer.getParam(GatedParamInitializer.RECURRENT_WEIGHT_KEY).assign(rw);
+        layer.getParam(GatedParamInitializer.BIAS_KEY).assign(b);
+        layer.getParam(GatedParamInitializer.RECURRENT_BIAS_KEY).assign(0.0);
 
         INDArray x = Nd4j.randn(DataType.DOUBLE, batch, nIn, steps);
         INDArray h0 = Nd4j.randn(DataType.DOUBLE, batch, hidden).muli(0.3);
-        layer.rnnSetPreviousState(Map.of(GRULayer.STATE_KEY_PREV_ACTIVATION, h0.dup()));
+        layer.rnnSetPreviousState(Map.of(RecurrentKernelLayer.STATE_KEY_PREV_ACTIVATION, h0.dup()));
         INDArray ours = layer.rnnTimeStep(x, LayerWorkspaceMgr.noWorkspaces());        // [B, H, T]
 
         INDArray nativeOut = Nd4j.rnn().gru(x.permute(2, 0, 1).dup('c'), h0, w.dup('c'), rw.dup('c'),

@@ -24,15 +24,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The GRU survives JSON configuration and {@link ModelSerializer} round trips, settings and all. */
-class GRUSerializationTest {
+/** Seqzoo's GRU and LSTM survive JSON configuration and {@link ModelSerializer} round trips, settings and all. */
+class GatedRecurrentSerializationTest {
 
     @Test
     void multiLayerConfigurationJsonRoundTrip() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
                 .layer(new GRU.Builder().nIn(3).nOut(4).resetAfter(false).gateActivation(Activation.HARDSIGMOID)
                         .activation(Activation.SOFTSIGN).name("encoder").build())
-                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new LSTM.Builder().nIn(4).nOut(5).forgetGateBiasInit(2.0).gateActivation(Activation.HARDSIGMOID)
+                        .build())
+                .layer(new RnnOutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
                 .build();
         String json = conf.toJson();
         MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(json);
@@ -42,6 +44,9 @@ class GRUSerializationTest {
         assertEquals("hardsigmoid", gru.getGateActivationFn().toString());
         assertEquals("softsign", gru.getActivationFn().toString());
         assertTrue(json.contains("\"@class\" : \"org.seqzoo.models.rnn.GRU\""), json);
+        LSTM lstm = (LSTM) restored.getConf(1).getLayer();
+        assertEquals(2.0, lstm.getForgetGateBiasInit());
+        assertEquals("hardsigmoid", lstm.getGateActivationFn().toString());
     }
 
     @Test
@@ -49,8 +54,9 @@ class GRUSerializationTest {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).updater(new Adam(1e-3))
                 .graphBuilder().addInputs("in")
                 .addLayer("gru", new GRU.Builder().nOut(6).build(), "in")
+                .addLayer("lstm", new LSTM.Builder().nOut(5).build(), "gru")
                 .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX).nOut(3).build(), "gru")
+                        .activation(Activation.SOFTMAX).nOut(3).build(), "lstm")
                 .setOutputs("out").setInputTypes(InputType.recurrent(4)).build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();

@@ -21,15 +21,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.seqzoo.models.testing.Cell;
 import org.seqzoo.models.testing.DoublePrecision;
 
 /**
- * Finite-difference gradient checks (DL4J's {@link GradientCheckUtil}, double precision) of the GRU in both
- * reset variants, with and without masks of unequal lengths, in a MultiLayerNetwork and in a
- * ComputationGraph with two stacked GRUs (so input gradients are checked too).
+ * Finite-difference gradient checks (DL4J's {@link GradientCheckUtil}, double precision) of seqzoo's GRU (both
+ * reset variants) and LSTM, with and without masks of unequal lengths, NCW and NWC, in a MultiLayerNetwork and
+ * in a ComputationGraph with two stacked layers (so input gradients are checked too).
  */
 @ExtendWith(DoublePrecision.class)
-class GRUGradientCheckTest {
+class GatedRecurrentGradientCheckTest {
 
     private static final int BATCH = 3;
     private static final int IN = 3;
@@ -39,15 +40,15 @@ class GRUGradientCheckTest {
     private static final int[] LENGTHS = {5, 3, 1};
 
 
-    @ParameterizedTest(name = "resetAfter={0}, masked={1}, format={2}")
-    @CsvSource({"true,false,NCW", "true,true,NCW", "false,false,NCW", "false,true,NCW", "true,true,NWC",
-            "false,true,NWC"})
-    void multiLayerNetwork(boolean resetAfter, boolean masked, RNNFormat format) {
+    @ParameterizedTest(name = "{0}, masked={1}, format={2}")
+    @CsvSource({"GRU_RESET_AFTER,false,NCW", "GRU_RESET_AFTER,true,NCW", "GRU_RESET_BEFORE,false,NCW",
+            "GRU_RESET_BEFORE,true,NCW", "LSTM,false,NCW", "LSTM,true,NCW", "GRU_RESET_AFTER,true,NWC",
+            "GRU_RESET_BEFORE,true,NWC", "LSTM,true,NWC"})
+    void multiLayerNetwork(Cell cell, boolean masked, RNNFormat format) {
         Nd4j.getRandom().setSeed(12345);
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE)
                 .updater(new NoOp()).weightInit(new NormalDistribution(0, 0.5)).list()
-                .layer(new GRU.Builder().nIn(IN).nOut(HIDDEN).resetAfter(resetAfter).biasInit(0.1)
-                        .dataFormat(format).build())
+                .layer(cell.builder().nIn(IN).nOut(HIDDEN).biasInit(0.1).dataFormat(format).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                         .nIn(HIDDEN).nOut(CLASSES).dataFormat(format).build())
                 .build();
@@ -62,18 +63,19 @@ class GRUGradientCheckTest {
         assertTrue(ok, "gradient check failed");
     }
 
-    @ParameterizedTest(name = "resetAfter={0}, masked={1}")
-    @CsvSource({"true,false", "true,true", "false,false", "false,true"})
-    void computationGraphWithStackedGrus(boolean resetAfter, boolean masked) {
+    @ParameterizedTest(name = "{0}, masked={1}")
+    @CsvSource({"GRU_RESET_AFTER,false", "GRU_RESET_AFTER,true", "GRU_RESET_BEFORE,false", "GRU_RESET_BEFORE,true",
+            "LSTM,false", "LSTM,true"})
+    void computationGraphWithStackedLayers(Cell cell, boolean masked) {
         Nd4j.getRandom().setSeed(42);
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.DOUBLE)
                 .updater(new NoOp()).weightInit(new NormalDistribution(0, 0.5)).graphBuilder()
                 .addInputs("in")
-                .addLayer("gru1", new GRU.Builder().nOut(HIDDEN).resetAfter(resetAfter).build(), "in")
-                .addLayer("gru2", new GRU.Builder().nOut(HIDDEN + 1).resetAfter(resetAfter)
-                        .gateActivation(Activation.HARDSIGMOID).activation(Activation.SOFTSIGN).build(), "gru1")
+                .addLayer("rnn1", cell.builder().nOut(HIDDEN).build(), "in")
+                .addLayer("rnn2", cell.builder().nOut(HIDDEN + 1).gateActivation(Activation.HARDSIGMOID)
+                        .activation(Activation.SOFTSIGN).build(), "rnn1")
                 .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX).nOut(CLASSES).build(), "gru2")
+                        .activation(Activation.SOFTMAX).nOut(CLASSES).build(), "rnn2")
                 .setOutputs("out")
                 .setInputTypes(InputType.recurrent(IN))
                 .build();

@@ -6,6 +6,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.BackpropType;
@@ -16,10 +17,9 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,14 +27,16 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.seqzoo.models.testing.Cell;
 import org.seqzoo.models.testing.DoublePrecision;
 
 /**
- * The GRU's state handling: stepping in chunks equals one pass, masked steps output exactly 0 and keep the
- * state, truncated BPTT carries the state across segments.
+ * State handling of seqzoo's recurrent layers: stepping in chunks equals one pass, masked steps output exactly
+ * 0 and keep the state (h and the LSTM's c), an initial state is used, truncated BPTT carries the state across
+ * segments.
  */
 @ExtendWith(DoublePrecision.class)
-class GRULayerStateTest {
+class RecurrentLayerStateTest {
 
     private static final int BATCH = 3;
     private static final int IN = 4;
@@ -42,10 +44,10 @@ class GRULayerStateTest {
     private static final int STEPS = 6;
 
 
-    @ParameterizedTest(name = "resetAfter={0}")
-    @ValueSource(booleans = {true, false})
-    void steppingInChunksEqualsOnePass(boolean resetAfter) {
-        MultiLayerNetwork net = network(resetAfter, BackpropType.Standard);
+    @ParameterizedTest
+    @EnumSource(Cell.class)
+    void steppingInChunksEqualsOnePass(Cell cell) {
+        MultiLayerNetwork net = network(cell, BackpropType.Standard);
         INDArray x = Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS);
         INDArray full = net.output(x);
         INDArray first = net.rnnTimeStep(x.get(all(), all(), interval(0, 2)));
@@ -54,11 +56,11 @@ class GRULayerStateTest {
         assertClose(full.get(all(), all(), interval(2, STEPS)), rest, 1e-12);
     }
 
-    @ParameterizedTest(name = "resetAfter={0}")
-    @ValueSource(booleans = {true, false})
-    void maskedStepsOutputZeroAndKeepTheState(boolean resetAfter) {
-        MultiLayerNetwork net = network(resetAfter, BackpropType.Standard);
-        GRULayer layer = (GRULayer) net.getLayer(0);
+    @ParameterizedTest
+    @EnumSource(Cell.class)
+    void maskedStepsOutputZeroAndKeepTheState(Cell cell) {
+        MultiLayerNetwork net = network(cell, BackpropType.Standard);
+        RecurrentKernelLayer layer = (RecurrentKernelLayer) net.getLayer(0);
         int[] lengths = {6, 4, 1};
         INDArray x = Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS);
         INDArray mask = Nd4j.zeros(DataType.DOUBLE, BATCH, STEPS);
@@ -67,7 +69,7 @@ class GRULayerStateTest {
         }
         layer.setMaskArray(mask);
         INDArray out = layer.rnnTimeStep(x, LayerWorkspaceMgr.noWorkspaces());
-        INDArray finalState = layer.rnnGetPreviousState().get(GRULayer.STATE_KEY_PREV_ACTIVATION);
+        Map<String, INDArray> finalState = layer.rnnGetPreviousState();
 
         for (int b = 0; b < BATCH; b++) {
             if (lengths[b] < STEPS) {
@@ -80,35 +82,40 @@ class GRULayerStateTest {
             layer.rnnClearPreviousState();
             INDArray alone = layer.rnnTimeStep(x.get(interval(b, b + 1), all(), interval(0, lengths[b])),
                     LayerWorkspaceMgr.noWorkspaces());
-            INDArray aloneState = layer.rnnGetPreviousState().get(GRULayer.STATE_KEY_PREV_ACTIVATION);
             assertClose(alone, out.get(interval(b, b + 1), all(), interval(0, lengths[b])), 1e-12);
-            assertClose(aloneState, finalState.get(interval(b, b + 1), all()), 1e-12);
+            for (Map.Entry<String, INDArray> state : layer.rnnGetPreviousState().entrySet()) {
+                assertClose(state.getValue(), finalState.get(state.getKey()).get(interval(b, b + 1), all()), 1e-12);
+            }
         }
     }
 
-    @Test
-    void initialStateIsUsedByRnnTimeStep() {
-        MultiLayerNetwork net = network(true, BackpropType.Standard);
-        GRULayer layer = (GRULayer) net.getLayer(0);
+    @ParameterizedTest
+    @EnumSource(Cell.class)
+    void initialStateIsUsedByRnnTimeStep(Cell cell) {
+        MultiLayerNetwork net = network(cell, BackpropType.Standard);
+        RecurrentKernelLayer layer = (RecurrentKernelLayer) net.getLayer(0);
         INDArray x = Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS);
-        INDArray h0 = Nd4j.randn(DataType.DOUBLE, BATCH, HIDDEN);
         INDArray zeroStart = layer.rnnTimeStep(x, LayerWorkspaceMgr.noWorkspaces()).dup();
-        layer.rnnSetPreviousState(Map.of(GRULayer.STATE_KEY_PREV_ACTIVATION, h0));
-        INDArray fromH0 = layer.rnnTimeStep(x, LayerWorkspaceMgr.noWorkspaces());
-        assertTrue(zeroStart.sub(fromH0).amaxNumber().doubleValue() > 1e-3, "initial state had no effect");
+        RecurrentState initial = new RecurrentState(Nd4j.randn(DataType.DOUBLE, BATCH, HIDDEN),
+                cell == Cell.LSTM ? Nd4j.randn(DataType.DOUBLE, BATCH, HIDDEN) : null);
+        Map<String, INDArray> state = new HashMap<>();
+        state.put(RecurrentKernelLayer.STATE_KEY_PREV_ACTIVATION, initial.h());
+        if (initial.c() != null) {
+            state.put(RecurrentKernelLayer.STATE_KEY_PREV_MEMCELL, initial.c());
+        }
+        layer.rnnSetPreviousState(state);
+        INDArray fromInitial = layer.rnnTimeStep(x, LayerWorkspaceMgr.noWorkspaces());
+        assertTrue(zeroStart.sub(fromInitial).amaxNumber().doubleValue() > 1e-3, "initial state had no effect");
 
-        GRUKernel kernel = GRUKernel.of((GRU) layer.conf().getLayer());
-        GRUKernel.Weights weights = new GRUKernel.Weights(layer.getParam(GRUParamInitializer.INPUT_WEIGHT_KEY),
-                layer.getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY), layer.getParam(GRUParamInitializer.BIAS_KEY),
-                layer.getParam(GRUParamInitializer.RECURRENT_BIAS_KEY));
-        INDArray direct = kernel.forward(weights, x, h0, null, false, false, LayerWorkspaceMgr.noWorkspaces())
-                .output();
-        assertClose(direct, fromH0, 0.0);
+        INDArray direct = cell.kernel().forward(GateWeights.of(layer.paramTable()), x, initial, null, null, false,
+                false, LayerWorkspaceMgr.noWorkspaces()).output();
+        assertClose(direct, fromInitial, 0.0);
     }
 
-    @Test
-    void storedStateSegmentsEqualOnePass() {
-        MultiLayerNetwork net = network(true, BackpropType.Standard);
+    @ParameterizedTest
+    @EnumSource(Cell.class)
+    void storedStateSegmentsEqualOnePass(Cell cell) {
+        MultiLayerNetwork net = network(cell, BackpropType.Standard);
         INDArray x = Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS);
         INDArray full = net.output(x);
         net.rnnClearPreviousState();
@@ -121,10 +128,11 @@ class GRULayerStateTest {
         assertClose(full.get(all(), all(), interval(3, STEPS)), second, 1e-12);
     }
 
-    @Test
-    void singleSegmentTruncatedBpttGivesTheFullGradient() {
-        MultiLayerNetwork standard = network(true, BackpropType.Standard);
-        MultiLayerNetwork truncated = network(true, BackpropType.TruncatedBPTT);
+    @ParameterizedTest
+    @EnumSource(Cell.class)
+    void singleSegmentTruncatedBpttGivesTheFullGradient(Cell cell) {
+        MultiLayerNetwork standard = network(cell, BackpropType.Standard);
+        MultiLayerNetwork truncated = network(cell, BackpropType.TruncatedBPTT);
         truncated.setParams(standard.params().dup());
         INDArray x = Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS);
         INDArray y = labels();
@@ -139,11 +147,12 @@ class GRULayerStateTest {
         assertClose(standard.gradient().gradient(), tbptt.gradient(), 1e-10);
     }
 
-    @Test
-    void truncatedBpttTrainingReducesTheLoss() {
+    @ParameterizedTest
+    @EnumSource(Cell.class)
+    void truncatedBpttTrainingReducesTheLoss(Cell cell) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
                 .updater(new Adam(0.05)).list()
-                .layer(new GRU.Builder().nIn(IN).nOut(HIDDEN).build())
+                .layer(cell.builder().nIn(IN).nOut(HIDDEN).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                         .nIn(HIDDEN).nOut(3).dataFormat(RNNFormat.NCW).build())
                 .backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(2).tBPTTBackwardLength(2)
@@ -159,11 +168,11 @@ class GRULayerStateTest {
         assertTrue(after < 0.75 * before, "loss " + before + " -> " + after);
     }
 
-    private static MultiLayerNetwork network(boolean resetAfter, BackpropType backprop) {
+    private static MultiLayerNetwork network(Cell cell, BackpropType backprop) {
         Nd4j.getRandom().setSeed(99);
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(99).dataType(DataType.DOUBLE)
                 .list()
-                .layer(new GRU.Builder().nIn(IN).nOut(HIDDEN).resetAfter(resetAfter).biasInit(0.2).build())
+                .layer(cell.builder().nIn(IN).nOut(HIDDEN).biasInit(0.2).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                         .nIn(HIDDEN).nOut(3).dataFormat(RNNFormat.NCW).build())
                 .backpropType(backprop).tBPTTForwardLength(STEPS).tBPTTBackwardLength(STEPS)

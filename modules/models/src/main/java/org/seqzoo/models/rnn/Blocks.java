@@ -1,0 +1,62 @@
+package org.seqzoo.models.rnn;
+
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Contiguous blocks of matrices and the few primitives the recurrent kernels are written in: row blocks of
+ * C-order matrices, column blocks of {@code 'f'}-order ones, matrix products into existing arrays, and an
+ * activation's backward pass in place.
+ *
+ * <p>Views are built on the buffer directly: ND4J's {@code get(interval…)} returned an empty array for a row
+ * range of a transposed parameter view in 1.0.0-M2.1.
+ */
+final class Blocks {
+
+    private Blocks() {
+    }
+
+    /** Rows {@code from … from+count-1} of a C-order matrix with default strides (possibly itself a view). */
+    static INDArray rows(INDArray matrix, long from, long count) {
+        long width = matrix.size(1);
+        return view(matrix, new long[] {count, width}, new long[] {width, 1}, from * width);
+    }
+
+    /** Columns {@code from … from+count-1} of an {@code 'f'}-order matrix with default strides. */
+    static INDArray cols(INDArray matrix, long from, long count) {
+        long height = matrix.size(0);
+        return view(matrix, new long[] {height, count}, new long[] {1, height}, from * height);
+    }
+
+    /** A view of {@code base}'s buffer with the given shape and strides, {@code shift} elements further on. */
+    static INDArray view(INDArray base, long[] shape, long[] strides, long shift) {
+        char order = strides[strides.length - 1] == 1 ? 'c' : 'f';
+        return Nd4j.create(base.data(), shape, strides, base.offset() + shift, order, base.dataType());
+    }
+
+    /** {@code c = op(a)·op(b) + beta·c}; operands and result may be contiguous views. */
+    static void mmul(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
+        Nd4j.exec(new Mmul(a, b, c, 1.0, beta,
+                MMulTranspose.builder().transposeA(transA).transposeB(transB).build()));
+    }
+
+    /** The matrix itself if it is {@code 'f'} order with default strides (as DL4J parameter views are), else a copy. */
+    static INDArray columnMajor(INDArray matrix) {
+        return isColumnMajor(matrix) ? matrix : matrix.dup('f');
+    }
+
+    static boolean isColumnMajor(INDArray matrix) {
+        return matrix.rank() == 2 && matrix.stride(0) == 1 && matrix.stride(1) == matrix.size(0);
+    }
+
+    /** {@code pre := dL/d pre}, given {@code dL/d activation(pre)}. */
+    static void backpropInPlace(IActivation fn, INDArray pre, INDArray activationGradient) {
+        INDArray result = fn.backprop(pre, activationGradient).getFirst();
+        if (result != pre) {
+            pre.assign(result);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.seqzoo.models.rnn;
+
+import static org.seqzoo.models.rnn.Blocks.mmul;
+import static org.seqzoo.models.rnn.Blocks.rows;
+
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The layout the recurrent kernels ({@link GRUKernel}, {@link LSTMKernel}) compute in, and the conversions
+ * to and from DL4J's NCW arrays.
+ *
+ * <p>With {@code B} the minibatch and {@code T} the steps, a per-step quantity of {@code F} features is a
+ * C-order block {@code [F, B]} (one column per sequence); a sequence of them is the matrix {@code [T·F, B]}
+ * whose step {@code t} is rows {@code t·F …}. Each step, and each gate block within it, is therefore one
+ * contiguous block, which is what ND4J's fast element-wise path and one recurrent product per step need.
+ * An {@code 'f'}-order NCW array {@code [B, F, T]} is byte for byte a C-order {@code [T, F, B]} one.
+ */
+final class StepMajorLayout {
+
+    private StepMajorLayout() {
+    }
+
+    /** The input as columns {@code (t, b)}: {@code [nIn, T·B]}. */
+    static INDArray inputColumns(INDArray input, ArrayType work, LayerWorkspaceMgr workspaces) {
+        long batch = input.size(0);
+        long nIn = input.size(1);
+        long steps = input.size(2);
+        INDArray columns = workspaces.createUninitialized(work, input.dataType(), new long[] {nIn, steps, batch}, 'c');
+        columns.assign(input.permute(1, 2, 0));
+        return columns.reshape('c', nIn, steps * batch);
+    }
+
+    /**
+     * All steps' input projections in one multiply, {@code Z = Wᵀ·X + b}, rearranged step-major:
+     * {@code [T·G, B]} for {@code w [nIn, G]} and {@code b [1, G]}.
+     */
+    static INDArray project(INDArray w, INDArray b, INDArray inputColumns, long steps, long batch, ArrayType work,
+                            LayerWorkspaceMgr workspaces) {
+        long g = w.size(1);
+        DataType type = w.dataType();
+        INDArray projected = workspaces.createUninitialized(work, type, new long[] {g, steps * batch}, 'c');
+        mmul(w, inputColumns, projected, true, false, 0.0);
+        projected.addiColumnVector(b.reshape(g, 1));
+        INDArray z = workspaces.createUninitialized(work, type, new long[] {steps, g, batch}, 'c');
+        z.assign(projected.reshape('c', g, steps, batch).permute(1, 0, 2));
+        return z.reshape('c', steps * g, batch);
+    }
+
+    /**
+     * Backward of {@link #project}: from {@code dL/dZ} {@code [T·G, B]} writes {@code dL/dW} and {@code dL/db}
+     * into the ({@code 'f'}-order) gradient arrays and returns {@code dL/dX} as NCW {@code [B, nIn, T]} in the
+     * activation-gradient workspace.
+     */
+    static INDArray projectBackward(INDArray dz, INDArray w, INDArray inputColumns, INDArray dw, INDArray db,
+                                    long steps, long batch, LayerWorkspaceMgr workspaces) {
+        long g = w.size(1);
+        long nIn = w.size(0);
+        DataType type = w.dataType();
+        ArrayType work = ArrayType.BP_WORKING_MEM;
+        INDArray dzColumns = workspaces.createUninitialized(work, type, new long[] {g, steps, batch}, 'c');
+        dzColumns.assign(dz.reshape('c', steps, g, batch).permute(1, 0, 2));
+        dzColumns = dzColumns.reshape('c', g, steps * batch);
+        mmul(dzColumns, inputColumns, dw.transpose(), false, true, 0.0);
+        db.assign(dzColumns.sum(1).reshape(1, g));
+        INDArray inputGradColumns = workspaces.createUninitialized(work, type, new long[] {nIn, steps * batch}, 'c');
+        mmul(w, dzColumns, inputGradColumns, false, false, 0.0);
+        INDArray inputGrad = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, type,
+                new long[] {batch, nIn, steps}, 'f');
+        inputGrad.permute(1, 2, 0).assign(inputGradColumns.reshape('c', nIn, steps, batch));
+        return inputGrad;
+    }
+
+    /** A state sequence {@code [(T+1)·H, B]} whose first block is {@code initial} ({@code [B, H]}) or zero. */
+    static INDArray states(INDArray initial, long steps, long hidden, long batch, DataType type, ArrayType work,
+                           LayerWorkspaceMgr workspaces) {
+        INDArray states = workspaces.createUninitialized(work, type, new long[] {(steps + 1) * hidden, batch}, 'c');
+        if (initial == null) {
+            rows(states, 0, hidden).assign(0.0);
+        } else {
+            rows(states, 0, hidden).assign(initial.transpose());
+        }
+        return states;
+    }
+
+    /** The outputs {@code [B, H, T]} ({@code 'f'}): state blocks 1…T, zeroed at masked steps. */
+    static INDArray output(INDArray states, MaskTiles tiles, long steps, long hidden, long batch,
+                           LayerWorkspaceMgr workspaces) {
+        INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, states.dataType(),
+                new long[] {batch, hidden, steps}, 'f');
+        INDArray after = rows(states, hidden, steps * hidden);
+        INDArray source = tiles == null ? after : after.mul(tiles.keep());
+        output.permute(2, 1, 0).assign(source.reshape('c', steps, hidden, batch));
+        return output;
+    }
+
+    /** {@code dL/d output} ({@code [B, H, T]}, any order) as step blocks {@code [T·H, B]}. */
+    static INDArray outputGradient(INDArray epsilon, ArrayType work, LayerWorkspaceMgr workspaces) {
+        long batch = epsilon.size(0);
+        long hidden = epsilon.size(1);
+        long steps = epsilon.size(2);
+        INDArray rows = workspaces.createUninitialized(work, epsilon.dataType(), new long[] {steps, hidden, batch}, 'c');
+        rows.assign(epsilon.permute(2, 1, 0));
+        return rows.reshape('c', steps * hidden, batch);
+    }
+
+    /**
+     * A mask broadcast to state blocks {@code [T·H, B]}: {@code keep} ({@code m}) and {@code carry}
+     * ({@code 1 - m}), so per-step masking is a contiguous element-wise product.
+     */
+    record MaskTiles(INDArray keep, INDArray carry) {
+
+        /** Tiles for a {@code [B, T]} mask, or {@code null} for no mask. */
+        static MaskTiles of(INDArray mask, long steps, long hidden, long batch, DataType type, ArrayType work,
+                            LayerWorkspaceMgr workspaces) {
+            if (mask == null) {
+                return null;
+            }
+            INDArray keep = workspaces.createUninitialized(work, type, new long[] {steps, hidden, batch}, 'c');
+            // keep[t, k, b] = mask[b, t] for every k.
+            keep.assign(mask.castTo(type).transpose().reshape(steps, 1, batch).broadcast(steps, hidden, batch));
+            INDArray carry = workspaces.createUninitialized(work, type, new long[] {steps, hidden, batch}, 'c');
+            keep.rsub(1.0, carry);
+            return new MaskTiles(keep.reshape('c', steps * hidden, batch), carry.reshape('c', steps * hidden, batch));
+        }
+
+        INDArray keep(long step, long hidden) {
+            return rows(keep, step * hidden, hidden);
+        }
+
+        INDArray carry(long step, long hidden) {
+            return rows(carry, step * hidden, hidden);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.seqzoo.models.testing;
+
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.seqzoo.models.rnn.GRU;
+import org.seqzoo.models.rnn.GRUKernel;
+import org.seqzoo.models.rnn.GatedRecurrentLayer;
+import org.seqzoo.models.rnn.LSTM;
+import org.seqzoo.models.rnn.LSTMKernel;
+import org.seqzoo.models.rnn.RecurrentKernel;
+
+/** The seqzoo cell variants tests run over: both GRU forms and the LSTM. */
+public enum Cell {
+    GRU_RESET_AFTER(3, true),
+    GRU_RESET_BEFORE(3, false),
+    LSTM(4, false);
+
+    private final int gates;
+    private final boolean recurrentBias;
+
+    Cell(int gates, boolean recurrentBias) {
+        this.gates = gates;
+        this.recurrentBias = recurrentBias;
+    }
+
+    /** Gate blocks G. */
+    public int gates() {
+        return gates;
+    }
+
+    /** Whether the layout has the reset-after GRU's recurrent candidate bias. */
+    public boolean hasRecurrentBias() {
+        return recurrentBias;
+    }
+
+    /** A builder for this cell's layer configuration. */
+    public GatedRecurrentLayer.Builder<?> builder() {
+        return this == LSTM ? new org.seqzoo.models.rnn.LSTM.Builder()
+                : new GRU.Builder().resetAfter(this == GRU_RESET_AFTER);
+    }
+
+    /** The kernel with default activations. */
+    public RecurrentKernel kernel() {
+        return this == LSTM ? new LSTMKernel(new ActivationSigmoid(), new ActivationTanH())
+                : new GRUKernel(this == GRU_RESET_AFTER, new ActivationSigmoid(), new ActivationTanH());
+    }
+}
