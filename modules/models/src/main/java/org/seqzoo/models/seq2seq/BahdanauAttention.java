@@ -65,6 +65,37 @@ final class BahdanauAttention implements StepInput {
         this.sourceMask = sourceMask == null ? null : sourceMask.castTo(encoder.dataType());
     }
 
+    private BahdanauAttention(BahdanauAttention from, int[] rows) {
+        this.wa = from.wa;
+        this.ua = from.ua;
+        this.v = from.v;
+        this.wc = from.wc;
+        this.batch = rows.length;
+        this.sourceSteps = from.sourceSteps;
+        this.attention = from.attention;
+        this.encoder = Seq2SeqDecoder.pick(from.encoder, rows);
+        long he = encoder.size(1);
+        this.encoderColumns = encoder.permute(1, 0, 2).dup('c').reshape('c', he, batch * sourceSteps);
+        this.keys = Seq2SeqDecoder.pick(from.keys.reshape('c', attention, from.batch, sourceSteps).permute(1, 0, 2),
+                rows).permute(1, 0, 2).dup('c').reshape('c', attention, batch * sourceSteps);
+        this.sourceMask = from.sourceMask == null ? null : Seq2SeqDecoder.pick(from.sourceMask, rows);
+    }
+
+    /** The same attention for rows {@code rows} of the batch (beam reordering), keys reused, no history. */
+    BahdanauAttention select(int[] rows) {
+        return new BahdanauAttention(this, rows);
+    }
+
+    /** {@code α} of the last forward step, {@code [B, Ts]}. */
+    INDArray lastWeights() {
+        return weights.get(weights.size() - 1);
+    }
+
+    /** {@code c} of the last forward step, {@code [B, He]}. */
+    INDArray lastContext() {
+        return contexts.get(contexts.size() - 1).transpose();
+    }
+
     /** Sets where {@link #backward} accumulates; call before the backward pass. */
     void accumulateInto(Gradients gradients) {
         this.gradients = gradients;
