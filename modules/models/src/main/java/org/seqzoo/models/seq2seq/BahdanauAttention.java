@@ -36,9 +36,12 @@ final class BahdanauAttention implements StepInput {
     private final long batch;
     private final long sourceSteps;
     private final long attention;
+    private final boolean recordHistory;
     private final List<INDArray> weights = new ArrayList<>();
     private final List<INDArray> contexts = new ArrayList<>();
     private final List<INDArray> activations = new ArrayList<>();
+    private INDArray lastWeights;
+    private INDArray lastContext;
 
     private Gradients gradients;
 
@@ -47,10 +50,14 @@ final class BahdanauAttention implements StepInput {
     }
 
     /**
-     * @param encoder    encoder states {@code [B, He, Ts]}
-     * @param sourceMask {@code [B, Ts]} or {@code null}
+     * @param encoder       encoder states {@code [B, He, Ts]}
+     * @param sourceMask    {@code [B, Ts]} or {@code null}
+     * @param recordHistory keep every step's weights, contexts and activations (a whole-sequence pass that may be
+     *                      backpropagated); off when decoding step by step, where only the last step is kept
      */
-    BahdanauAttention(INDArray wa, INDArray ua, INDArray v, INDArray wc, INDArray encoder, INDArray sourceMask) {
+    BahdanauAttention(INDArray wa, INDArray ua, INDArray v, INDArray wc, INDArray encoder, INDArray sourceMask,
+                      boolean recordHistory) {
+        this.recordHistory = recordHistory;
         this.wa = wa;
         this.ua = ua;
         this.v = v;
@@ -66,6 +73,7 @@ final class BahdanauAttention implements StepInput {
     }
 
     private BahdanauAttention(BahdanauAttention from, int[] rows) {
+        this.recordHistory = false;
         this.wa = from.wa;
         this.ua = from.ua;
         this.v = from.v;
@@ -88,12 +96,12 @@ final class BahdanauAttention implements StepInput {
 
     /** {@code α} of the last forward step, {@code [B, Ts]}. */
     INDArray lastWeights() {
-        return weights.get(weights.size() - 1);
+        return lastWeights;
     }
 
     /** {@code c} of the last forward step, {@code [B, He]}. */
     INDArray lastContext() {
-        return contexts.get(contexts.size() - 1).transpose();
+        return lastContext.transpose();
     }
 
     /** Sets where {@link #backward} accumulates; call before the backward pass. */
@@ -112,9 +120,13 @@ final class BahdanauAttention implements StepInput {
         INDArray context = Nd4j.matmul(encoder, alpha.reshape('c', batch, sourceSteps, 1))
                 .reshape('c', batch, encoder.size(1)).transpose().dup('c');   // [He, B]
         mmul(wc, context, z, true, false, 1.0);
-        weights.add(alpha);
-        contexts.add(context);
-        activations.add(hidden);
+        lastWeights = alpha;
+        lastContext = context;
+        if (recordHistory) {
+            weights.add(alpha);
+            contexts.add(context);
+            activations.add(hidden);
+        }
     }
 
     @Override

@@ -34,11 +34,15 @@ public class BahdanauDecoderGraphVertex extends HandWrittenGraphVertex {
         this.kernel = conf.getCell().kernel();
     }
 
-    /** Attention over {@code encoder} states ({@code [B, He, Ts]}), keys computed once for the whole batch. */
-    BahdanauAttention attention(INDArray encoder, INDArray sourceMask) {
+    /**
+     * Attention over {@code encoder} states ({@code [B, He, Ts]}), keys computed once for the whole batch;
+     * {@code recordHistory} for whole-sequence passes (see {@link BahdanauAttention}).
+     */
+    BahdanauAttention attention(INDArray encoder, INDArray sourceMask, boolean recordHistory) {
         return new BahdanauAttention(params.get(BahdanauDecoderVertex.QUERY_WEIGHT_KEY),
                 params.get(BahdanauDecoderVertex.KEY_WEIGHT_KEY), params.get(BahdanauDecoderVertex.SCORE_WEIGHT_KEY),
-                params.get(BahdanauDecoderVertex.CONTEXT_WEIGHT_KEY), encoder.castTo(dataType), sourceMask);
+                params.get(BahdanauDecoderVertex.CONTEXT_WEIGHT_KEY), encoder.castTo(dataType), sourceMask,
+                recordHistory);
     }
 
     /** The decoder's state before its first step, for a context {@code C} {@code [B, Hc]}. */
@@ -59,7 +63,7 @@ public class BahdanauDecoderGraphVertex extends HandWrittenGraphVertex {
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        BahdanauAttention attention = attention(inputs[1], inputMask(1));
+        BahdanauAttention attention = attention(inputs[1], inputMask(1), true);
         RecurrentKernel.Pass pass = kernel.forward(CellParams.weights(params), inputs[0].castTo(dataType),
                 initialState(inputs[2]), inputMask(0), attention, training, false, workspaceMgr);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -87,7 +91,7 @@ public class BahdanauDecoderGraphVertex extends HandWrittenGraphVertex {
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         INDArray context = inputs[2].castTo(dataType);
         RecurrentState initial = initialState(context);
-        BahdanauAttention attention = attention(inputs[1], inputMask(1));
+        BahdanauAttention attention = attention(inputs[1], inputMask(1), true);
         RecurrentKernel.Pass pass = kernel.forward(CellParams.weights(params), inputs[0].castTo(dataType), initial,
                 inputMask(0), attention, true, true, workspaceMgr);
 

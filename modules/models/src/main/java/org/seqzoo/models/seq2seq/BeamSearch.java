@@ -61,7 +61,7 @@ public final class BeamSearch {
         for (int r = 0; r < rows; r++) {
             repeat[r] = r / k;
         }
-        Seq2SeqDecoder.State state = decoder.start(encoded.select(repeat));
+        Seq2SeqDecoder.State state = decoder.start(encoded).select(repeat);
         double[] beamLogP = new double[rows];
         int[][] history = new int[rows][0];
         for (int r = 0; r < rows; r++) {

@@ -66,11 +66,14 @@ public class LuongAttentionGraphVertex extends HandWrittenGraphVertex {
         return lastAttentionWeights;
     }
 
-    /** {@code h~} {@code [B, H, T]} for decoder states {@code s} {@code [B, H, T]}: for step-by-step decoding. */
-    INDArray attend(INDArray decoder, INDArray encoder, INDArray sourceMask) {
+    /** What step-by-step decoding needs: {@code h~} {@code [B, H, T]} and the weights {@code [B, T, Ts]}. */
+    record Attended(INDArray output, INDArray weights) {
+    }
+
+    /** Attention for decoder states {@code s} {@code [B, H, T]}: for step-by-step decoding. */
+    Attended attend(INDArray decoder, INDArray encoder, INDArray sourceMask) {
         Pass pass = compute(decoder.castTo(dataType), encoder.castTo(dataType), sourceMask);
-        lastAttentionWeights = pass.alpha;
-        return pass.output.permute(0, 2, 1);
+        return new Attended(pass.output.permute(0, 2, 1), pass.alpha);
     }
 
     @Override

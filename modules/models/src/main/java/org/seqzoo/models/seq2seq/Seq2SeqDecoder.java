@@ -11,6 +11,11 @@ import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -73,26 +78,41 @@ public final class Seq2SeqDecoder {
                 activations.get(Seq2SeqGraphs.SUMMARY).dup());
     }
 
-    /** Everything the decoder carries between steps, for {@code N} rows. */
+    /**
+     * Everything the decoder carries between steps, for {@code N} rows. Row {@code i} decodes encoded source
+     * {@code origin[i]}; rows can be repeated and reordered ({@link #select}).
+     */
     public final class State {
         private final Encoded source;
+        private final int[] origin;
         private RecurrentState first;
         private final List<Map<String, INDArray>> deeper;
         private final BahdanauAttention attention;
         private final List<INDArray> attentionHistory;
 
-        private State(Encoded source, RecurrentState first, List<Map<String, INDArray>> deeper,
+        private State(Encoded source, int[] origin, RecurrentState first, List<Map<String, INDArray>> deeper,
                       BahdanauAttention attention, List<INDArray> attentionHistory) {
             this.source = source;
+            this.origin = origin;
             this.first = first;
             this.deeper = deeper;
             this.attention = attention;
             this.attentionHistory = attentionHistory;
         }
 
-        /** A state whose row {@code i} is row {@code rows[i]} of this one (beam reordering). */
+        /**
+         * A state whose row {@code i} is row {@code rows[i]} of this one (beam expansion and reordering). The
+         * source-side arrays (encoder states, attention keys) are copied only when the rows' sources change, so
+         * reordering beams within their source costs only the decoder states.
+         */
         public State select(int[] rows) {
-            Encoded src = source.select(rows);
+            int[] newOrigin = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                newOrigin[i] = origin[rows[i]];
+            }
+            boolean sameSources = java.util.Arrays.equals(newOrigin, origin);
+            Encoded src = sameSources ? source : source.select(rows);
+            BahdanauAttention attends = attention == null || sameSources ? attention : attention.select(rows);
             RecurrentState firstRows = first == null ? null
                     : new RecurrentState(pick(first.h(), rows), first.c() == null ? null : pick(first.c(), rows));
             List<Map<String, INDArray>> deeperRows = new ArrayList<>();
@@ -105,7 +125,21 @@ public final class Seq2SeqDecoder {
             for (INDArray weights : attentionHistory) {
                 history.add(pick(weights, rows));
             }
-            return new State(src, firstRows, deeperRows, attention == null ? null : attention.select(rows), history);
+            return new State(src, sameSources ? origin : newOrigin, firstRows, deeperRows, attends, history);
+        }
+
+        /** Moves what this step left in the step workspace (new states, the last attention weights) out of it. */
+        private void detach() {
+            if (first != null) {
+                first = new RecurrentState(first.h().detach(), first.c() == null ? null : first.c().detach());
+            }
+            for (Map<String, INDArray> layerState : deeper) {
+                layerState.replaceAll((key, value) -> value.detach());
+            }
+            if (!attentionHistory.isEmpty()) {
+                int last = attentionHistory.size() - 1;
+                attentionHistory.set(last, attentionHistory.get(last).detach());
+            }
         }
 
         /** Attention weights so far, {@code [N, t, Ts]}, or {@code null} for a model without attention. */
@@ -125,7 +159,7 @@ public final class Seq2SeqDecoder {
         switch (spec.attention()) {
             case BAHDANAU -> {
                 first = bahdanau().initialState(source.summary());
-                attention = bahdanau().attention(source.states(), source.mask());
+                attention = bahdanau().attention(source.states(), source.mask(), false);
             }
             case LUONG_DOT, LUONG_GENERAL -> first = bridged().initialState(source.summary());
             case NONE -> {
@@ -139,7 +173,11 @@ public final class Seq2SeqDecoder {
         for (int i = firstLayer; i <= spec.decoderLayers(); i++) {
             deeper.add(new HashMap<>());
         }
-        return new State(source, first, deeper, attention, new ArrayList<>());
+        int[] origin = new int[source.size()];
+        for (int i = 0; i < origin.length; i++) {
+            origin[i] = i;
+        }
+        return new State(source, origin, first, deeper, attention, new ArrayList<>());
     }
 
     /**
@@ -150,13 +188,28 @@ public final class Seq2SeqDecoder {
         if (previous.length != state.size()) {
             throw new IllegalArgumentException(previous.length + " tokens for " + state.size() + " rows");
         }
+        // Everything a step allocates lives in a reused workspace; what outlives the step is detached from it.
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE,
+                STEP_WORKSPACE_ID)) {
+            INDArray logP = stepInWorkspace(state, previous);
+            state.detach();
+            return logP.detach();
+        }
+    }
+
+    private static final String STEP_WORKSPACE_ID = "SEQZOO_DECODE_STEP";
+    private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
+            .policyLearning(LearningPolicy.FIRST_LOOP).policyReset(ResetPolicy.BLOCK_LEFT).build();
+
+    private INDArray stepInWorkspace(State state, int[] previous) {
         INDArray embedded = embed(previous);                                              // [N, E, 1]
         INDArray features;
         switch (spec.attention()) {
             case BAHDANAU -> {
                 RecurrentKernel.Pass pass = bahdanau().run(embedded, state.first, state.attention);
                 state.first = pass.lastState();
-                state.attentionHistory.add(state.attention.lastWeights());
+                state.attentionHistory.add(state.attention.lastWeights().dup());
                 INDArray context = state.attention.lastContext();                          // [N, He]
                 features = Nd4j.concat(1, pass.output(), context.reshape(context.size(0), context.size(1), 1),
                         embedded);
@@ -166,8 +219,10 @@ public final class Seq2SeqDecoder {
                 state.first = pass.lastState();
                 INDArray top = deeperLayers(state, pass.output(), 2);
                 LuongAttentionGraphVertex luong = (LuongAttentionGraphVertex) graph.getVertex(Seq2SeqGraphs.ATTENTION);
-                features = luong.attend(top, state.source.states(), state.source.mask());
-                INDArray weights = luong.lastAttentionWeights();                         // [N, 1, Ts]
+                LuongAttentionGraphVertex.Attended attended = luong.attend(top, state.source.states(),
+                        state.source.mask());
+                features = attended.output();
+                INDArray weights = attended.weights();                                   // [N, 1, Ts]
                 state.attentionHistory.add(weights.reshape(weights.size(0), weights.size(2)).dup());
             }
             default -> {
