@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "seqzoo bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures, side by side with a baseline.",
-        subcommands = {RnnBench.class, CommandLine.HelpCommand.class})
+        subcommands = {RnnBench.class, DataPipelineBench.class, DecodeBench.class, CommandLine.HelpCommand.class})
 public final class BenchCli {
 
     public static void main(String[] args) {
