@@ -1,7 +1,11 @@
 package org.seqzoo.data.vocab;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,17 +134,24 @@ public final class Vocabulary {
      *
      * @throws DataFileException the file cannot be written
      */
+    /** Writes the vocabulary in {@link #save}'s format (one token per line, UTF-8); the stream is not closed. */
+    public void write(OutputStream out) throws IOException {
+        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        for (String token : tokens) {
+            writer.write(token);
+            writer.write('\n');
+        }
+        writer.flush();
+    }
+
     public void save(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                for (String token : tokens) {
-                    out.write(token);
-                    out.write('\n');
-                }
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                write(out);
             }
         } catch (IOException e) {
             throw new DataFileException(DataFileException.displayName(file), "cannot write: " + DataFileException.describe(e), e);
@@ -155,39 +166,48 @@ public final class Vocabulary {
      */
     public static Vocabulary load(Path file) {
         String name = DataFileException.displayName(file);
-        List<String> all = new ArrayList<>();
-        Map<String, Integer> ids = new HashMap<>();
-        try (Utf8LineReader reader = new Utf8LineReader(Files.newInputStream(file), 1 << 16)) {
-            String token;
-            while (true) {
-                try {
-                    token = reader.readLine();
-                } catch (Utf8LineReader.MalformedLineException e) {
-                    throw new DataFileException(name, reader.lineNumber(), e.reason(), e.getMessage());
-                }
-                if (token == null) {
-                    break;
-                }
-                long line = reader.lineNumber();
-                int id = all.size();
-                if (id < SPECIALS.size() && !SPECIALS.get(id).equals(token)) {
-                    throw new DataFileException(name, line, null, "expected the special token "
-                            + SPECIALS.get(id) + " (specials come first: " + String.join(" ", SPECIALS) + "), found "
-                            + quote(token));
-                }
-                Optional<String> problem = problem(token);
-                if (problem.isPresent()) {
-                    throw new DataFileException(name, line, null, "token " + quote(token) + ": " + problem.get());
-                }
-                Integer previous = ids.putIfAbsent(token, id);
-                if (previous != null) {
-                    throw new DataFileException(name, line, null, "token " + quote(token)
-                            + " already on line " + (previous + 1));
-                }
-                all.add(token);
-            }
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, name);
         } catch (IOException e) {
             throw new DataFileException(name, Files.exists(file) ? "cannot read: " + DataFileException.describe(e) : "no such file", e);
+        }
+    }
+
+    /**
+     * Reads a vocabulary in the format of {@link #save} from a stream (e.g. an entry of a model bundle), checked
+     * as {@link #load} checks a file; {@code name} is used in error messages. The stream is not closed.
+     */
+    public static Vocabulary read(InputStream in, String name) throws IOException {
+        List<String> all = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        Utf8LineReader reader = new Utf8LineReader(in, 1 << 16);
+        String token;
+        while (true) {
+            try {
+                token = reader.readLine();
+            } catch (Utf8LineReader.MalformedLineException e) {
+                throw new DataFileException(name, reader.lineNumber(), e.reason(), e.getMessage());
+            }
+            if (token == null) {
+                break;
+            }
+            long line = reader.lineNumber();
+            int id = all.size();
+            if (id < SPECIALS.size() && !SPECIALS.get(id).equals(token)) {
+                throw new DataFileException(name, line, null, "expected the special token "
+                        + SPECIALS.get(id) + " (specials come first: " + String.join(" ", SPECIALS) + "), found "
+                        + quote(token));
+            }
+            Optional<String> problem = problem(token);
+            if (problem.isPresent()) {
+                throw new DataFileException(name, line, null, "token " + quote(token) + ": " + problem.get());
+            }
+            Integer previous = ids.putIfAbsent(token, id);
+            if (previous != null) {
+                throw new DataFileException(name, line, null, "token " + quote(token)
+                        + " already on line " + (previous + 1));
+            }
+            all.add(token);
         }
         if (all.size() < SPECIALS.size()) {
             throw new DataFileException(name, "holds " + all.size() + " lines; a vocabulary starts with the "

@@ -18,6 +18,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.seqzoo.models.rnn.GRU;
 import org.seqzoo.models.rnn.GatedRecurrentLayer;
@@ -79,8 +81,12 @@ public final class Seq2SeqGraphs {
 
     /** The graph configuration for {@code spec}. */
     public static ComputationGraphConfiguration configuration(Seq2SeqSpec spec) {
+        Adam adam = spec.learningRateDecay() < 1
+                ? new Adam(new StepSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.learningRateDecay(),
+                        spec.decaySteps()))
+                : new Adam(spec.learningRate());
         NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder().seed(spec.seed())
-                .updater(new Adam(spec.learningRate())).weightInit(WeightInit.XAVIER);
+                .updater(adam).weightInit(WeightInit.XAVIER);
         if (spec.gradientClip() > 0) {
             global.gradientNormalization(GradientNormalization.ClipL2PerLayer)
                     .gradientNormalizationThreshold(spec.gradientClip());

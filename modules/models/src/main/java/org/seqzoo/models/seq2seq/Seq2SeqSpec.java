@@ -37,14 +37,16 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
  * @param sharedEmbeddings     one embedding matrix for source and target (needs one shared vocabulary)
  * @param sparseLabels         labels as indices (default) or one-hot
  * @param learningRate         Adam's learning rate
+ * @param learningRateDecay    factor the learning rate is multiplied by every {@code decaySteps} updates (1 = constant)
+ * @param decaySteps           updates between learning-rate decays
  * @param gradientClip         clip each layer's gradient to this L2 norm (0 = no clipping)
  * @param seed                 seed of parameter initialisation and dropout
  */
 public record Seq2SeqSpec(Cell cell, int sourceVocabSize, int targetVocabSize, int embeddingSize, int hiddenSize,
                           int encoderLayers, int decoderLayers, double dropout, boolean bidirectionalEncoder,
                           Bridge bridge, boolean reverseSource, Attention attention, int attentionSize,
-                          boolean sharedEmbeddings, boolean sparseLabels, double learningRate, double gradientClip,
-                          long seed) {
+                          boolean sharedEmbeddings, boolean sparseLabels, double learningRate,
+                          double learningRateDecay, int decaySteps, double gradientClip, long seed) {
 
     /** Recurrent cells. */
     public enum Cell {
@@ -144,6 +146,8 @@ public record Seq2SeqSpec(Cell cell, int sourceVocabSize, int targetVocabSize, i
         private boolean sharedEmbeddings;
         private boolean sparseLabels = true;
         private double learningRate = 2e-3;
+        private double learningRateDecay = 1.0;
+        private int decaySteps = 1000;
         private double gradientClip = 5.0;
         private long seed = 12345;
 
@@ -167,6 +171,8 @@ public record Seq2SeqSpec(Cell cell, int sourceVocabSize, int targetVocabSize, i
             sharedEmbeddings = s.sharedEmbeddings;
             sparseLabels = s.sparseLabels;
             learningRate = s.learningRate;
+            learningRateDecay = s.learningRateDecay;
+            decaySteps = s.decaySteps;
             gradientClip = s.gradientClip;
             seed = s.seed;
         }
@@ -245,6 +251,13 @@ public record Seq2SeqSpec(Cell cell, int sourceVocabSize, int targetVocabSize, i
             return this;
         }
 
+        /** Multiply the learning rate by {@code factor} every {@code steps} updates (a step schedule). */
+        public Builder learningRateDecay(double factor, int steps) {
+            this.learningRateDecay = factor;
+            this.decaySteps = steps;
+            return this;
+        }
+
         public Builder gradientClip(double gradientClip) {
             this.gradientClip = gradientClip;
             return this;
@@ -272,6 +285,9 @@ public record Seq2SeqSpec(Cell cell, int sourceVocabSize, int targetVocabSize, i
             check(problems, encoderLayers > 0 && decoderLayers > 0, "encoder and decoder need at least one layer each");
             check(problems, dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
             check(problems, learningRate > 0, "learning rate must be positive, got " + learningRate);
+            check(problems, learningRateDecay > 0 && learningRateDecay <= 1 && decaySteps > 0,
+                    "learning-rate decay must be in (0, 1] every > 0 steps, got " + learningRateDecay + " every "
+                            + decaySteps);
             check(problems, gradientClip >= 0, "gradient clip must be >= 0 (0 = none), got " + gradientClip);
             if (problems.isEmpty()) {
                 checkCombination(problems);
@@ -281,7 +297,7 @@ public record Seq2SeqSpec(Cell cell, int sourceVocabSize, int targetVocabSize, i
             }
             return new Seq2SeqSpec(cell, sourceVocabSize, targetVocabSize, embeddingSize, hiddenSize, encoderLayers,
                     decoderLayers, dropout, bidirectionalEncoder, bridge, reverseSource, attention, attentionSize,
-                    sharedEmbeddings, sparseLabels, learningRate, gradientClip, seed);
+                    sharedEmbeddings, sparseLabels, learningRate, learningRateDecay, decaySteps, gradientClip, seed);
         }
 
         private void checkCombination(List<String> problems) {
