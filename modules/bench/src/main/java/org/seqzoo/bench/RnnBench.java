@@ -2,38 +2,29 @@ package org.seqzoo.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.seqzoo.models.cpu.Nd4jThreads;
 import org.seqzoo.models.rnn.GRU;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./seqzoo bench rnn}: a language-model training step (input → one recurrent layer → softmax;
- * forward + backward + Adam update) and forward-only inference, for seqzoo's GRU and DL4J's LSTM on the
- * same shapes, interleaved in one run. Prints ms per step, tokens/s and each model's ratio to the
- * baseline (DL4J's LSTM).
+ * {@code ./seqzoo bench rnn}: a language-model step ({@link LanguageModelShape}: input → one recurrent layer →
+ * softmax; forward + backward + Adam update) and forward-only inference for seqzoo's GRU and LSTM, DL4J's
+ * LSTM and PyTorch's LSTM and GRU (through DJL), interleaved in one run on the same shapes. Prints per model
+ * ms per step, tokens/s, the ratio of tokens/s to PyTorch's cell of the same kind, and the achieved GFLOP/s
+ * against the SGEMM peak measured in the same run.
  */
 @Command(name = "rnn", mixinStandardHelpOptions = true,
-        description = "Time seqzoo's GRU against DL4J's LSTM: training step and inference, same shapes.")
+        description = "Time seqzoo's GRU and LSTM against DL4J's LSTM and PyTorch's LSTM and GRU: training step"
+                + " and inference, same shapes, one run.")
 final class RnnBench implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "64", description = "Minibatch size (default ${DEFAULT-VALUE}).")
@@ -46,6 +37,14 @@ final class RnnBench implements Callable<Integer> {
     int hidden;
     @Option(names = "--classes", defaultValue = "100", description = "Softmax size (default ${DEFAULT-VALUE}).")
     int classes;
+    @Option(names = "--large", description = "Larger preset: batch 128, 50 steps, hidden 512 (overrides those options).")
+    boolean large;
+    @Option(names = "--threads", description = "PyTorch's intra-op threads (default: the number of cores).")
+    Integer threads;
+    @Option(names = "--nd4j-threads", description = "ND4J threads as OPS,BLAS (default: seqzoo's, see README).")
+    String nd4jThreads;
+    @Option(names = "--only", description = "Run only models whose name contains this text (case-insensitive).")
+    String only;
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed iterations per model (default ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds, models interleaved (default ${DEFAULT-VALUE}).")
@@ -53,91 +52,89 @@ final class RnnBench implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "5", description = "Iterations per round (default ${DEFAULT-VALUE}).")
     int iterations;
 
-    /** One model under test: a name and its network. */
-    private record Candidate(String name, MultiLayerNetwork net) {
-    }
-
     @Override
     public Integer call() {
-        System.out.println(BenchEnvironment.describe());
-        System.out.printf(Locale.ROOT, "shapes: batch=%d steps=%d input=%d hidden=%d classes=%d; float32; "
-                + "%d warm-up, %d rounds x %d iterations, interleaved%n%n", batch, steps, input, hidden, classes,
-                warmup, rounds, iterations);
-
-        List<Candidate> candidates = List.of(
-                new Candidate("DL4J LSTM", network(new LSTM.Builder().nIn(input).nOut(hidden)
-                        .activation(Activation.TANH).build())),
-                new Candidate("seqzoo GRU", network(new GRU.Builder().nIn(input).nOut(hidden).build())),
-                new Candidate("seqzoo GRU (reset-before)", network(new GRU.Builder().nIn(input).nOut(hidden)
-                        .resetAfter(false).build())));
-        Nd4j.getRandom().setSeed(7);
-        INDArray features = Nd4j.rand(DataType.FLOAT, batch, input, steps);
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, classes, steps);
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < steps; t++) {
-                labels.putScalar(b, (b * 31 + t * 7) % classes, t, 1.0);
-            }
+        int torchThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        TorchEngine.configure(torchThreads);
+        if (nd4jThreads != null) {
+            System.setProperty(Nd4jThreads.PROPERTY, nd4jThreads);
         }
-        DataSet data = new DataSet(features, labels);
+        Nd4jThreads.applyDefaults();
+        LanguageModelShape shape = large ? new LanguageModelShape(128, 50, input, 512, classes)
+                : new LanguageModelShape(batch, steps, input, hidden, classes);
+        InterleavedTimer timer = new InterleavedTimer(warmup, rounds, iterations);
 
-        Map<String, double[]> train = time(candidates, c -> c.net().fit(data));
-        Map<String, double[]> infer = time(candidates, c -> c.net().output(features));
-        report("training step (forward + backward + Adam update)", train);
-        report("inference (forward only)", infer);
+        System.out.println(BenchEnvironment.describe());
+        double peak1 = GemmPeak.measure(1);
+        double peakN = GemmPeak.measure(torchThreads);
+        System.out.printf(Locale.ROOT, "threads: ND4J %s; PyTorch intra-op %d, inter-op 1%n", Nd4jThreads.current(),
+                torchThreads);
+        System.out.printf(Locale.ROOT, "SGEMM %d² peak through ND4J: %.1f GFLOP/s with 1 BLAS thread, %.1f with %d%n",
+                GemmPeak.SIZE, peak1, peakN, torchThreads);
+        System.out.printf(Locale.ROOT, "shapes: %s; float32; Adam; %d warm-up, %d rounds x %d iterations, "
+                + "interleaved%n%n", shape, warmup, rounds, iterations);
+
+        List<BenchModel> models = candidates(shape);
+        try {
+            report("training step (forward + backward + Adam update)", shape, true, peakN,
+                    timer.time(models, BenchModel::trainStep));
+            report("inference (forward only)", shape, false, peakN, timer.time(models, BenchModel::infer));
+        } finally {
+            models.forEach(BenchModel::close);
+        }
         return 0;
     }
 
-    private MultiLayerNetwork network(Layer recurrent) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
-                .layer(recurrent)
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                        .nIn(hidden).nOut(classes).dataFormat(RNNFormat.NCW).build())
-                .build());
-        net.init();
-        return net;
+    /** The models under test. A seq2seq-with-attention training step joins here once its builders exist. */
+    private List<BenchModel> candidates(LanguageModelShape shape) {
+        List<BenchModel> models = new ArrayList<>();
+        add(models, "seqzoo GRU", () -> new Dl4jLanguageModel("seqzoo GRU", 3,
+                new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), shape));
+        add(models, "seqzoo GRU (reset-before)", () -> new Dl4jLanguageModel("seqzoo GRU (reset-before)", 3,
+                new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).resetAfter(false).build(), shape));
+        add(models, "seqzoo LSTM", () -> new Dl4jLanguageModel("seqzoo LSTM", 4,
+                new org.seqzoo.models.rnn.LSTM.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), shape));
+        add(models, "DL4J LSTM", () -> new Dl4jLanguageModel("DL4J LSTM", 4, new LSTM.Builder().nIn(shape.input())
+                .nOut(shape.hidden()).activation(Activation.TANH).build(), shape));
+        add(models, "PyTorch LSTM", () -> new TorchLanguageModel(TorchLanguageModel.Cell.LSTM, shape));
+        add(models, "PyTorch GRU", () -> new TorchLanguageModel(TorchLanguageModel.Cell.GRU, shape));
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("--only '" + only + "' matches no model");
+        }
+        return models;
     }
 
-    /** Milliseconds per iteration, one entry per round, per candidate. */
-    private Map<String, double[]> time(List<Candidate> candidates, java.util.function.Consumer<Candidate> work) {
-        for (Candidate c : candidates) {
-            for (int i = 0; i < warmup; i++) {
-                work.accept(c);
-            }
+    private void add(List<BenchModel> models, String name, java.util.function.Supplier<BenchModel> model) {
+        if (only == null || name.toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT))) {
+            models.add(model.get());
         }
-        Map<String, double[]> perRound = new LinkedHashMap<>();
-        candidates.forEach(c -> perRound.put(c.name(), new double[rounds]));
-        for (int r = 0; r < rounds; r++) {
-            for (Candidate c : candidates) {
-                long start = System.nanoTime();
-                for (int i = 0; i < iterations; i++) {
-                    work.accept(c);
-                }
-                perRound.get(c.name())[r] = (System.nanoTime() - start) / 1e6 / iterations;
-            }
-        }
-        return perRound;
     }
 
-    private void report(String title, Map<String, double[]> perRound) {
+    private static void report(String title, LanguageModelShape shape, boolean training, double peak,
+                               Map<BenchModel, double[]> perRound) {
         System.out.println(title + ":");
-        System.out.printf(Locale.ROOT, "  %-28s %12s %12s %12s %10s%n", "model", "median ms", "min ms",
-                "tokens/s", "vs LSTM");
-        double baseline = median(perRound.values().iterator().next());
+        System.out.printf(Locale.ROOT, "  %-26s %9s %9s %10s %10s %8s %7s%n", "model", "median ms", "min ms",
+                "tokens/s", "vs torch", "GFLOP/s", "% peak");
         List<String> lines = new ArrayList<>();
-        perRound.forEach((name, ms) -> {
-            double med = median(ms);
-            lines.add(String.format(Locale.ROOT, "  %-28s %12.2f %12.2f %12.0f %9.2fx", name, med,
-                    Arrays.stream(ms).min().orElse(Double.NaN), batch * steps / (med / 1000.0), baseline / med));
+        perRound.forEach((model, ms) -> {
+            double med = InterleavedTimer.median(ms);
+            double flops = training ? shape.trainingFlops(model.gateBlocks()) : shape.forwardFlops(model.gateBlocks());
+            double gflops = flops / (med * 1e6);
+            lines.add(String.format(Locale.ROOT, "  %-26s %9.2f %9.2f %10.0f %10s %8.1f %6.0f%%", model.name(), med,
+                    Arrays.stream(ms).min().orElse(Double.NaN), shape.tokens() / (med / 1000.0),
+                    ratioToTorch(model, med, perRound), gflops, 100 * gflops / peak));
         });
         lines.forEach(System.out::println);
         System.out.println();
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    /** This model's tokens/s over those of PyTorch's cell with as many gate blocks (LSTM 4, GRU 3), if timed. */
+    private static String ratioToTorch(BenchModel model, double medianMs, Map<BenchModel, double[]> perRound) {
+        for (Map.Entry<BenchModel, double[]> e : perRound.entrySet()) {
+            if (e.getKey() instanceof TorchLanguageModel && e.getKey().gateBlocks() == model.gateBlocks()) {
+                return String.format(Locale.ROOT, "%.2fx", InterleavedTimer.median(e.getValue()) / medianMs);
+            }
+        }
+        return "-";
     }
 }

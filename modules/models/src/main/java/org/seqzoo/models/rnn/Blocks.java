@@ -1,15 +1,12 @@
 package org.seqzoo.models.rnn;
 
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Contiguous blocks of matrices and the few primitives the recurrent kernels are written in: row blocks of
- * C-order matrices, column blocks of {@code 'f'}-order ones, matrix products into existing arrays, and an
- * activation's backward pass in place.
+ * Contiguous blocks of matrices and matrix products into existing arrays, for the work the recurrent kernels
+ * do once per sequence (their time loops work on {@link NativeArray}s): row blocks of C-order matrices,
+ * column blocks of {@code 'f'}-order ones.
  *
  * <p>Views are built on the buffer directly: ND4J's {@code get(interval…)} returned an empty array for a row
  * range of a transposed parameter view in 1.0.0-M2.1.
@@ -37,10 +34,12 @@ final class Blocks {
         return Nd4j.create(base.data(), shape, strides, base.offset() + shift, order, base.dataType());
     }
 
-    /** {@code c = op(a)·op(b) + beta·c}; operands and result may be contiguous views. */
+    /**
+     * {@code c = op(a)·op(b) + beta·c}; operands and result may be views with unit stride in one dimension.
+     * Straight to OpenBLAS ({@link NativeArray#mmul}): ND4J's {@code Mmul} op took 2–4× as long here.
+     */
     static void mmul(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
-        Nd4j.exec(new Mmul(a, b, c, 1.0, beta,
-                MMulTranspose.builder().transposeA(transA).transposeB(transB).build()));
+        NativeArray.mmul(a, b, c, transA, transB, beta);
     }
 
     /** The matrix itself if it is {@code 'f'} order with default strides (as DL4J parameter views are), else a copy. */
@@ -50,13 +49,5 @@ final class Blocks {
 
     static boolean isColumnMajor(INDArray matrix) {
         return matrix.rank() == 2 && matrix.stride(0) == 1 && matrix.stride(1) == matrix.size(0);
-    }
-
-    /** {@code pre := dL/d pre}, given {@code dL/d activation(pre)}. */
-    static void backpropInPlace(IActivation fn, INDArray pre, INDArray activationGradient) {
-        INDArray result = fn.backprop(pre, activationGradient).getFirst();
-        if (result != pre) {
-            pre.assign(result);
-        }
     }
 }

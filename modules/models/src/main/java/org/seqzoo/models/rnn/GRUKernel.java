@@ -1,18 +1,16 @@
 package org.seqzoo.models.rnn;
 
-import static org.seqzoo.models.rnn.Blocks.backpropInPlace;
-import static org.seqzoo.models.rnn.Blocks.cols;
 import static org.seqzoo.models.rnn.Blocks.columnMajor;
-import static org.seqzoo.models.rnn.Blocks.mmul;
 import static org.seqzoo.models.rnn.Blocks.rows;
-import static org.seqzoo.models.rnn.Blocks.view;
+import static org.seqzoo.models.rnn.NativeArray.gemm;
 
 import java.util.Objects;
 
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.seqzoo.models.rnn.StepMajorLayout.MaskTiles;
+import org.nd4j.linalg.factory.Nd4j;
+import org.seqzoo.models.cpu.Nd4jThreads;
 
 /**
  * The GRU forward and backward recurrences over whole sequences (the equations in {@link GRU}), free of DL4J
@@ -26,19 +24,27 @@ import org.seqzoo.models.rnn.StepMajorLayout.MaskTiles;
  * an optional {@link StepInput}) and applies the gates. The backward pass overwrites {@code Z} with
  * {@code dL/dZ}, so the input-weight, bias and input gradients are again one product each after the loop.
  *
+ * <p>Inside the time loop a step is its recurrent product(s) through OpenBLAS and one pass of Java over the
+ * step's gate blocks ({@link NativeArray}); the backward pass takes the activations' derivatives from their
+ * stored outputs ({@link ScalarActivation}), so it evaluates no activation function.
+ *
  * <p>Masks ({@code [B, T]}, 1 = real step) keep the state through padded steps
  * ({@code h_t = m_t h~_t + (1 - m_t) h_{t-1}}, exact for 0/1 masks) and zero the output there.
  */
 public final class GRUKernel implements RecurrentKernel {
 
     private final boolean resetAfter;
-    private final IActivation gateFn;
-    private final IActivation candidateFn;
+    private final ScalarActivation gateFn;
+    private final ScalarActivation candidateFn;
 
+    /**
+     * @throws IllegalArgumentException for an activation {@link ScalarActivation} does not cover
+     */
     public GRUKernel(boolean resetAfter, IActivation gateFn, IActivation candidateFn) {
         this.resetAfter = resetAfter;
-        this.gateFn = Objects.requireNonNull(gateFn, "gateFn");
-        this.candidateFn = Objects.requireNonNull(candidateFn, "candidateFn");
+        this.gateFn = ScalarActivation.of(Objects.requireNonNull(gateFn, "gateFn"));
+        this.candidateFn = ScalarActivation.of(Objects.requireNonNull(candidateFn, "candidateFn"));
+        Nd4jThreads.applyDefaults();
     }
 
     /** The kernel for a configured {@link GRU} layer. */
@@ -47,8 +53,8 @@ public final class GRUKernel implements RecurrentKernel {
     }
 
     /**
-     * A forward pass: the shared arrays, and per step {@code Uᵀ·h_{t-1}} ({@code [3H, B]}, reset-after; its n
-     * block plus {@code b_un} is what r multiplies) or {@code q_t = r_t ⊙ h_{t-1}} ({@code [H, B]}, reset-before).
+     * A forward pass: the shared arrays, and per step {@code Uᵀ·h_{t-1}} ({@code [3H, B]}, reset-after, its n block
+     * with {@code b_un} added: what r multiplies) or {@code q_t = r_t ⊙ h_{t-1}} ({@code [H, B]}, reset-before).
      */
     record ForwardPass(SequencePass sequence, INDArray recurrent) implements Pass {
         @Override
@@ -68,73 +74,66 @@ public final class GRUKernel implements RecurrentKernel {
                                LayerWorkspaceMgr workspaces) {
         SequencePass seq = SequencePass.start("GRU", weights, input, initialState, mask, stepInput, forBackprop,
                 workspaces);
-        long h = seq.hidden;
-        long batch = seq.batch;
-        long steps = seq.steps;
-        INDArray z = seq.z;
-        INDArray gates = seq.gates;
-        INDArray states = seq.states;
-        MaskTiles tiles = seq.mask;
-        INDArray recurrent = seq.block(steps * (resetAfter ? 3 * h : h), workspaces);
-        INDArray scratch = seq.block(h, workspaces);
-        INDArray scratchRz = resetAfter ? null : seq.block(2 * h, workspaces);
-        INDArray recurrentBias = null;
-        if (resetAfter) {
-            recurrentBias = seq.block(h, workspaces);
-            recurrentBias.assign(weights.rb().reshape(h, 1).broadcast(h, batch));
-        }
+        int h = seq.hidden;
+        int batch = seq.batch;
+        int hb = h * batch;
+        INDArray recurrentArray = seq.block((long) seq.steps * (resetAfter ? 3 * h : h), workspaces);
+        NativeArray rec = NativeArray.of(recurrentArray);
+        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        NativeArray z = seq.zMem;
+        NativeArray gates = seq.gatesMem;
+        NativeArray states = seq.statesMem;
+        double[] recurrentBias = resetAfter ? weights.rb().toDoubleVector() : null;
+        NativeArray scratch = resetAfter ? null : NativeArray.of(seq.block(3 * h, workspaces));
 
-        INDArray u = columnMajor(weights.rw());
-        INDArray uRz = cols(u, 0, 2 * h);
-        INDArray uN = cols(u, 2 * h, h);
-        for (long t = 0; t < steps; t++) {
-            INDArray hPrev = rows(states, t * h, h);
-            INDArray hNext = rows(states, (t + 1) * h, h);
-            INDArray zRz = rows(z, t * 3 * h, 2 * h);
-            INDArray zN = rows(z, t * 3 * h + 2 * h, h);
-            INDArray aRz = rows(gates, t * 3 * h, 2 * h);
-            INDArray aR = rows(gates, t * 3 * h, h);
-            INDArray aZ = rows(gates, t * 3 * h + h, h);
-            INDArray aN = rows(gates, t * 3 * h + 2 * h, h);
+        for (int t = 0; t < seq.steps; t++) {
+            int zt = t * 3 * hb;
+            int hp = t * hb;
+            int hn = hp + hb;
             if (stepInput != null) {
-                stepInput.forward(t, hPrev, rows(z, t * 3 * h, 3 * h));
+                stepInput.forward(t, rows(seq.states, (long) t * h, h), rows(seq.z, (long) t * 3 * h, 3 * h));
             }
-
             if (resetAfter) {
-                INDArray rec = rows(recurrent, t * 3 * h, 3 * h);
-                mmul(u, hPrev, rec, true, false, 0.0);
-                zRz.addi(rows(rec, 0, 2 * h));
-                aRz.assign(zRz);
-                gateFn.getActivation(aRz, training);
-                INDArray recN = rows(rec, 2 * h, h);
-                recN.addi(recurrentBias);
-                aR.mul(recN, scratch);
+                int rt = t * 3 * hb;
+                gemm(false, false, 3 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 0.0, rec, rt, batch);
+                for (int i = 0; i < h; i++) {
+                    double bias = recurrentBias[i];
+                    for (int j = 0, idx = i * batch; j < batch; j++, idx++) {
+                        double r = gateFn.apply(z.get(zt + idx) + rec.get(rt + idx));
+                        double update = gateFn.apply(z.get(zt + hb + idx) + rec.get(rt + hb + idx));
+                        double recN = rec.get(rt + 2 * hb + idx) + bias;
+                        rec.set(rt + 2 * hb + idx, recN);
+                        double n = candidateFn.apply(z.get(zt + 2 * hb + idx) + r * recN);
+                        gates.set(zt + idx, r);
+                        gates.set(zt + hb + idx, update);
+                        gates.set(zt + 2 * hb + idx, n);
+                        states.set(hn + idx, next(seq, t, j, states.get(hp + idx), update, n));
+                    }
+                }
             } else {
-                mmul(uRz, hPrev, scratchRz, true, false, 0.0);
-                zRz.addi(scratchRz);
-                aRz.assign(zRz);
-                gateFn.getActivation(aRz, training);
-                INDArray q = rows(recurrent, t * h, h);
-                aR.mul(hPrev, q);
-                mmul(uN, q, scratch, true, false, 0.0);
-            }
-            zN.addi(scratch);
-            aN.assign(zN);
-            candidateFn.getActivation(aN, training);
-
-            // h_t = n + z ⊙ (h_{t-1} - n)
-            hPrev.sub(aN, scratch);
-            scratch.mul(aZ, hNext);
-            hNext.addi(aN);
-            if (tiles != null) {
-                hNext.muli(tiles.keep(t, h));
-                hPrev.mul(tiles.carry(t, h), scratch);
-                hNext.addi(scratch);
+                int qt = t * hb;
+                gemm(false, false, 2 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 0.0, scratch, 0, batch);
+                for (int idx = 0; idx < 2 * hb; idx++) {
+                    gates.set(zt + idx, gateFn.apply(z.get(zt + idx) + scratch.get(idx)));
+                }
+                for (int idx = 0; idx < hb; idx++) {
+                    rec.set(qt + idx, gates.get(zt + idx) * states.get(hp + idx));
+                }
+                gemm(false, false, h, batch, h, 1.0, u, 2 * h * h, h, rec, qt, batch, 0.0, scratch, 0, batch);
+                for (int idx = 0; idx < hb; idx++) {
+                    double n = candidateFn.apply(z.get(zt + 2 * hb + idx) + scratch.get(idx));
+                    gates.set(zt + 2 * hb + idx, n);
+                    states.set(hn + idx, next(seq, t, idx % batch, states.get(hp + idx), gates.get(zt + hb + idx), n));
+                }
             }
         }
-
         seq.finish(workspaces);
-        return new ForwardPass(seq, recurrent);
+        return new ForwardPass(seq, recurrentArray);
+    }
+
+    /** {@code h_t = m h~_t + (1 - m) h_{t-1}} with {@code h~_t = n + z ⊙ (h_{t-1} - n)} and {@code m} the mask. */
+    private static double next(SequencePass seq, int t, int b, double hPrev, double update, double n) {
+        return seq.blend(t, b, n + update * (hPrev - n), hPrev);
     }
 
     @Override
@@ -142,96 +141,98 @@ public final class GRUKernel implements RecurrentKernel {
                                    RecurrentState lastStateGradient, int backLength, LayerWorkspaceMgr workspaces) {
         ForwardPass forward = (ForwardPass) forwardPass;
         SequencePass pass = forward.sequence();
-        INDArray epsRows = pass.outputGradient("GRU", gradients, epsilon, workspaces);
-        long h = pass.hidden;
-        long batch = pass.batch;
-        long steps = pass.steps;
-        INDArray z = pass.z;
-        INDArray dh = pass.block(h, workspaces).assign(0.0);
+        NativeArray eps = NativeArray.of(pass.outputGradient("GRU", gradients, epsilon, workspaces));
+        int h = pass.hidden;
+        int batch = pass.batch;
+        int hb = h * batch;
+        INDArray dhArray = pass.block(h, workspaces).assign(0.0);
         if (lastStateGradient != null) {
-            dh.assign(lastStateGradient.h().transpose());
+            dhArray.assign(lastStateGradient.h().transpose());
         }
-        INDArray dhMixed = pass.block(h, workspaces);
-        INDArray dn = pass.block(h, workspaces);
-        INDArray scratch = pass.block(h, workspaces);
-        INDArray carried = pass.mask == null ? null
-                : pass.block(h, workspaces);
-        INDArray dq = resetAfter ? null : pass.block(h, workspaces);
-        INDArray dRz = pass.block(2 * h, workspaces);
-        INDArray dR = rows(dRz, 0, h);
-        INDArray dZ = rows(dRz, h, h);
+        NativeArray dh = NativeArray.of(dhArray);
+        NativeArray carried = NativeArray.of(pass.block(h, workspaces));
+        NativeArray dq = resetAfter ? null : NativeArray.of(pass.block(h, workspaces));
+        NativeArray rec = NativeArray.of(forward.recurrent());
+        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        NativeArray z = pass.zMem;
+        NativeArray gates = pass.gatesMem;
+        NativeArray states = pass.statesMem;
+        // dL/dU accumulates per step as its transpose [3H, H]: the 'f'-order [H, 3H] gradient's memory.
+        gradients.rw().assign(0.0);
+        NativeArray dUt = NativeArray.of(gradients.rw());
+        double[] recurrentBiasGrad = new double[h];
 
-        // dL/dU accumulates per step as its transpose [3H, H] (a C-order view of the 'f'-order [H, 3H]).
-        INDArray dUt = gradients.rw().transpose();
-        dUt.assign(0.0);
-        INDArray u = columnMajor(weights.rw());
-        INDArray uRz = cols(u, 0, 2 * h);
-        INDArray uN = cols(u, 2 * h, h);
-        long first = pass.firstBackwardStep(backLength);
-        for (long t = steps - 1; t >= first; t--) {
-            INDArray hPrev = rows(pass.states, t * h, h);
-            INDArray zRz = rows(z, t * 3 * h, 2 * h);
-            INDArray zN = rows(z, t * 3 * h + 2 * h, h);
-            INDArray aR = rows(pass.gates, t * 3 * h, h);
-            INDArray aZ = rows(pass.gates, t * 3 * h + h, h);
-            INDArray aN = rows(pass.gates, t * 3 * h + 2 * h, h);
-
+        int first = pass.firstBackwardStep(backLength);
+        for (int t = pass.steps - 1; t >= first; t--) {
+            int zt = t * 3 * hb;
+            int hp = t * hb;
             // dh holds dL/dh_t from later steps. With h_t = m h~_t + (1 - m) h_{t-1} and output y_t = m h_t:
-            // dL/dh~_t = m (dh + eps_t), and (1 - m) dh passes to h_{t-1} unchanged.
-            if (pass.mask != null) {
-                dh.mul(pass.mask.carry(t, h), carried);
-                dh.addi(rows(epsRows, t * h, h));
-                dh.mul(pass.mask.keep(t, h), dhMixed);
-            } else {
-                dh.add(rows(epsRows, t * h, h), dhMixed);
-            }
+            // dL/dh~_t = m (dh + eps_t), and (1 - m) dh passes to h_{t-1} unchanged (kept in `carried`).
             // h~ = n + z ⊙ (h_{t-1} - n): dn = dh~ ⊙ (1 - z), dz = dh~ ⊙ (h_{t-1} - n), dh_{t-1} = dh~ ⊙ z + ...
-            aZ.rsub(1.0, scratch);
-            scratch.mul(dhMixed, dn);
-            hPrev.sub(aN, scratch);
-            scratch.mul(dhMixed, dZ);
-            dhMixed.mul(aZ, dh);
-            backpropInPlace(candidateFn, zN, dn);                  // zN := dL/dz_n
+            for (int i = 0; i < h; i++) {
+                for (int j = 0, idx = i * batch; j < batch; j++, idx++) {
+                    double m = pass.mask(t, j);
+                    double later = dh.get(idx);
+                    double dMixed = m * (later + eps.get(hp + idx));
+                    carried.set(idx, (1.0 - m) * later);
+                    double r = gates.get(zt + idx);
+                    double update = gates.get(zt + hb + idx);
+                    double n = gates.get(zt + 2 * hb + idx);
+                    double hPrev = states.get(hp + idx);
+                    double dzN = dMixed * (1.0 - update) * candidateFn.derivativeAt(n);
+                    z.set(zt + hb + idx, dMixed * (hPrev - n) * gateFn.derivativeAt(update));
+                    z.set(zt + 2 * hb + idx, dzN);
+                    dh.set(idx, dMixed * update);
+                    if (resetAfter) {
+                        int rt = t * 3 * hb;
+                        double recN = rec.get(rt + 2 * hb + idx);          // U_n h_{t-1} + b_un
+                        double dzR = dzN * recN * gateFn.derivativeAt(r);  // dr = dz_n ⊙ (U_n h + b_un)
+                        double dRecN = dzN * r;                             // dL/d(U_n h + b_un)
+                        z.set(zt + idx, dzR);
+                        rec.set(rt + idx, dzR);                             // rec := dL/d(Uᵀ h_{t-1})
+                        rec.set(rt + hb + idx, z.get(zt + hb + idx));
+                        rec.set(rt + 2 * hb + idx, dRecN);
+                        recurrentBiasGrad[i] += dRecN;
+                    }
+                }
+            }
             if (resetAfter) {
-                INDArray rec = rows(forward.recurrent(), t * 3 * h, 3 * h);
-                INDArray recN = rows(rec, 2 * h, h);                // U_n h_{t-1} + b_un
-                zN.mul(recN, dR);                                   // dr = dz_n ⊙ (U_n h + b_un)
-                zN.mul(aR, recN);                                   // recN := dL/d(U_n h + b_un)
-                backpropInPlace(gateFn, zRz, dRz);                  // zRz := dL/dz_{r,z}
-                rows(rec, 0, 2 * h).assign(zRz);                    // rec := dL/d(Uᵀ h_{t-1})
-                mmul(u, rec, dh, false, false, 1.0);                // dh_{t-1} += U · rec
-                mmul(rec, hPrev, dUt, false, true, 1.0);            // dUᵀ += rec · h_{t-1}ᵀ
+                int rt = t * 3 * hb;
+                gemm(true, false, h, batch, 3 * h, 1.0, u, 0, h, rec, rt, batch, 1.0, dh, 0, batch);
+                gemm(false, true, 3 * h, h, batch, 1.0, rec, rt, batch, states, hp, batch, 1.0, dUt, 0, h);
             } else {
-                INDArray q = rows(forward.recurrent(), t * h, h);   // r ⊙ h_{t-1}
-                mmul(uN, zN, dq, false, false, 0.0);                // dq = U_n · dz_n
-                dq.mul(hPrev, dR);                                  // dr = dq ⊙ h_{t-1}
-                dq.mul(aR, scratch);                                // dh_{t-1} += dq ⊙ r
-                dh.addi(scratch);
-                backpropInPlace(gateFn, zRz, dRz);
-                mmul(uRz, zRz, dh, false, false, 1.0);
-                mmul(zRz, hPrev, rows(dUt, 0, 2 * h), false, true, 1.0);
-                mmul(zN, q, rows(dUt, 2 * h, h), false, true, 1.0);
+                int qt = t * hb;                                            // q = r ⊙ h_{t-1}
+                gemm(true, false, h, batch, h, 1.0, u, 2 * h * h, h, z, zt + 2 * hb, batch, 0.0, dq, 0, batch);
+                for (int idx = 0; idx < hb; idx++) {                        // dq = U_n · dz_n
+                    double r = gates.get(zt + idx);
+                    double hPrev = states.get(hp + idx);
+                    z.set(zt + idx, dq.get(idx) * hPrev * gateFn.derivativeAt(r));
+                    dh.set(idx, dh.get(idx) + dq.get(idx) * r);
+                }
+                gemm(true, false, h, batch, 2 * h, 1.0, u, 0, h, z, zt, batch, 1.0, dh, 0, batch);
+                gemm(false, true, 2 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
+                gemm(false, true, h, h, batch, 1.0, z, zt + 2 * hb, batch, rec, qt, batch, 1.0, dUt, 2 * h * h, h);
             }
             if (pass.stepInput != null) {
-                pass.stepInput.backward(t, hPrev, rows(z, t * 3 * h, 3 * h), dh);
+                pass.stepInput.backward(t, rows(pass.states, (long) t * h, h), rows(pass.z, (long) t * 3 * h, 3 * h),
+                        dhArray);
             }
-            if (carried != null) {
-                dh.addi(carried);
+            if (pass.mask != null) {
+                for (int idx = 0; idx < hb; idx++) {
+                    dh.set(idx, dh.get(idx) + carried.get(idx));
+                }
             }
         }
         if (first > 0) {
-            rows(z, 0, first * 3 * h).assign(0.0);
+            rows(pass.z, 0, (long) first * 3 * h).assign(0.0);
         }
         if (resetAfter) {
-            // Σ over steps ≥ first and the batch of the n blocks, which now hold dL/d(U_n h + b_un).
-            INDArray recN = view(forward.recurrent(), new long[] {steps - first, h, batch},
-                    new long[] {3 * h * batch, batch, 1}, (first * 3 * h + 2 * h) * batch);
-            gradients.rb().assign(recN.sum(0, 2).reshape(1, h));
+            gradients.rb().assign(Nd4j.createFromArray(recurrentBiasGrad).castTo(pass.type).reshape(1, h));
         }
 
         // z now holds dL/dZ for every step: input weights, bias and input gradients in one product each.
-        INDArray inputGrad = StepMajorLayout.projectBackward(z, weights.w(), pass.inputColumns, gradients.w(),
-                gradients.b(), steps, batch, workspaces);
-        return new InputGradients(inputGrad, RecurrentState.of(dh.transpose()));
+        INDArray inputGrad = StepMajorLayout.projectBackward(pass.z, weights.w(), pass.inputColumns, gradients.w(),
+                gradients.b(), pass.steps, batch, workspaces);
+        return new InputGradients(inputGrad, RecurrentState.of(dhArray.transpose()));
     }
 }

@@ -1,16 +1,15 @@
 package org.seqzoo.models.rnn;
 
-import static org.seqzoo.models.rnn.Blocks.backpropInPlace;
 import static org.seqzoo.models.rnn.Blocks.columnMajor;
-import static org.seqzoo.models.rnn.Blocks.mmul;
 import static org.seqzoo.models.rnn.Blocks.rows;
+import static org.seqzoo.models.rnn.NativeArray.gemm;
 
 import java.util.Objects;
 
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.seqzoo.models.rnn.StepMajorLayout.MaskTiles;
+import org.seqzoo.models.cpu.Nd4jThreads;
 
 /**
  * The LSTM recurrences of {@link LSTM} over whole sequences (DESIGN.md, "LSTM"), gate blocks in the order
@@ -21,20 +20,23 @@ import org.seqzoo.models.rnn.StepMajorLayout.MaskTiles;
  * </pre>
  * Same layout and structure as {@link GRUKernel} ({@link StepMajorLayout}): the input projections of all
  * steps in one product; per step one recurrent product accumulated straight into the step's
- * pre-activations, then the gates on contiguous blocks. Masked steps carry both {@code h} and {@code c}.
+ * pre-activations, then one pass of Java over the gate blocks; the backward pass takes the activations'
+ * derivatives from their stored outputs. Masked steps carry both {@code h} and {@code c}.
  */
 public final class LSTMKernel implements RecurrentKernel {
 
-    private final IActivation gateFn;
-    private final IActivation cellFn;
+    private final ScalarActivation gateFn;
+    private final ScalarActivation cellFn;
 
     /**
      * @param gateFn σ of the i, f, o gates
      * @param cellFn the candidate's and the cell output's activation (tanh in the equations)
+     * @throws IllegalArgumentException for an activation {@link ScalarActivation} does not cover
      */
     public LSTMKernel(IActivation gateFn, IActivation cellFn) {
-        this.gateFn = Objects.requireNonNull(gateFn, "gateFn");
-        this.cellFn = Objects.requireNonNull(cellFn, "cellFn");
+        this.gateFn = ScalarActivation.of(Objects.requireNonNull(gateFn, "gateFn"));
+        this.cellFn = ScalarActivation.of(Objects.requireNonNull(cellFn, "cellFn"));
+        Nd4jThreads.applyDefaults();
     }
 
     /** The kernel for a configured {@link LSTM} layer. */
@@ -62,58 +64,49 @@ public final class LSTMKernel implements RecurrentKernel {
                                LayerWorkspaceMgr workspaces) {
         SequencePass seq = SequencePass.start("LSTM", weights, input, initialState, mask, stepInput, forBackprop,
                 workspaces);
-        long h = seq.hidden;
-        long steps = seq.steps;
-        INDArray z = seq.z;
-        INDArray gates = seq.gates;
-        INDArray states = seq.states;
-        MaskTiles tiles = seq.mask;
-        INDArray cells = StepMajorLayout.states(initialState == null ? null : initialState.c(), steps, h, seq.batch,
-                seq.type, seq.work, workspaces);
-        INDArray cellOutputs = seq.block(steps * h, workspaces);
-        INDArray scratch = seq.block(h, workspaces);
+        int h = seq.hidden;
+        int batch = seq.batch;
+        int hb = h * batch;
+        INDArray cellsArray = StepMajorLayout.states(initialState == null ? null : initialState.c(), seq.steps, h,
+                batch, seq.type, seq.work, workspaces);
+        INDArray cellOutputsArray = seq.block((long) seq.steps * h, workspaces);
+        NativeArray cells = NativeArray.of(cellsArray);
+        NativeArray cellOutputs = NativeArray.of(cellOutputsArray);
+        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        NativeArray z = seq.zMem;
+        NativeArray gates = seq.gatesMem;
+        NativeArray states = seq.statesMem;
 
-        INDArray u = columnMajor(weights.rw());
-        for (long t = 0; t < steps; t++) {
-            INDArray hPrev = rows(states, t * h, h);
-            INDArray hNext = rows(states, (t + 1) * h, h);
-            INDArray cPrev = rows(cells, t * h, h);
-            INDArray cNext = rows(cells, (t + 1) * h, h);
-            INDArray zt = rows(z, t * 4 * h, 4 * h);
-            INDArray aSigmoid = rows(gates, t * 4 * h, 3 * h);
-            INDArray aI = rows(gates, t * 4 * h, h);
-            INDArray aF = rows(gates, t * 4 * h + h, h);
-            INDArray aO = rows(gates, t * 4 * h + 2 * h, h);
-            INDArray aG = rows(gates, t * 4 * h + 3 * h, h);
-            INDArray tanhC = rows(cellOutputs, t * h, h);
-
+        for (int t = 0; t < seq.steps; t++) {
+            int zt = t * 4 * hb;
+            int hp = t * hb;
+            int hn = hp + hb;
             if (stepInput != null) {
-                stepInput.forward(t, hPrev, zt);
+                stepInput.forward(t, rows(seq.states, (long) t * h, h), rows(seq.z, (long) t * 4 * h, 4 * h));
             }
-            mmul(u, hPrev, zt, true, false, 1.0);
-            aSigmoid.assign(rows(z, t * 4 * h, 3 * h));
-            gateFn.getActivation(aSigmoid, training);
-            aG.assign(rows(z, t * 4 * h + 3 * h, h));
-            cellFn.getActivation(aG, training);
-
+            gemm(false, false, 4 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 1.0, z, zt, batch);
             // c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-            aF.mul(cPrev, cNext);
-            aI.mul(aG, scratch);
-            cNext.addi(scratch);
-            tanhC.assign(cNext);
-            cellFn.getActivation(tanhC, training);
-            aO.mul(tanhC, hNext);
-            if (tiles != null) {
-                hNext.muli(tiles.keep(t, h));
-                hPrev.mul(tiles.carry(t, h), scratch);
-                hNext.addi(scratch);
-                cNext.muli(tiles.keep(t, h));
-                cPrev.mul(tiles.carry(t, h), scratch);
-                cNext.addi(scratch);
+            for (int i = 0; i < h; i++) {
+                for (int j = 0, idx = i * batch; j < batch; j++, idx++) {
+                    double in = gateFn.apply(z.get(zt + idx));
+                    double forget = gateFn.apply(z.get(zt + hb + idx));
+                    double out = gateFn.apply(z.get(zt + 2 * hb + idx));
+                    double g = cellFn.apply(z.get(zt + 3 * hb + idx));
+                    double cPrev = cells.get(hp + idx);
+                    double c = forget * cPrev + in * g;
+                    double tanhC = cellFn.apply(c);
+                    gates.set(zt + idx, in);
+                    gates.set(zt + hb + idx, forget);
+                    gates.set(zt + 2 * hb + idx, out);
+                    gates.set(zt + 3 * hb + idx, g);
+                    cellOutputs.set(hp + idx, tanhC);
+                    cells.set(hn + idx, seq.blend(t, j, c, cPrev));
+                    states.set(hn + idx, seq.blend(t, j, out * tanhC, states.get(hp + idx)));
+                }
             }
         }
         seq.finish(workspaces);
-        return new ForwardPass(seq, cells, cellOutputs);
+        return new ForwardPass(seq, cellsArray, cellOutputsArray);
     }
 
     @Override
@@ -121,84 +114,71 @@ public final class LSTMKernel implements RecurrentKernel {
                                    RecurrentState lastStateGradient, int backLength, LayerWorkspaceMgr workspaces) {
         ForwardPass forward = (ForwardPass) forwardPass;
         SequencePass pass = forward.sequence();
-        INDArray epsRows = pass.outputGradient("LSTM", gradients, epsilon, workspaces);
-        long h = pass.hidden;
-        long steps = pass.steps;
-        INDArray z = pass.z;
-        INDArray dh = pass.block(h, workspaces).assign(0.0);
-        INDArray dc = pass.block(h, workspaces).assign(0.0);
+        NativeArray eps = NativeArray.of(pass.outputGradient("LSTM", gradients, epsilon, workspaces));
+        int h = pass.hidden;
+        int batch = pass.batch;
+        int hb = h * batch;
+        INDArray dhArray = pass.block(h, workspaces).assign(0.0);
+        INDArray dcArray = pass.block(h, workspaces).assign(0.0);
         if (lastStateGradient != null) {
-            dh.assign(lastStateGradient.h().transpose());
+            dhArray.assign(lastStateGradient.h().transpose());
             if (lastStateGradient.c() != null) {
-                dc.assign(lastStateGradient.c().transpose());
+                dcArray.assign(lastStateGradient.c().transpose());
             }
         }
-        INDArray dhMixed = pass.block(h, workspaces);
-        INDArray dcMixed = pass.block(h, workspaces);
-        INDArray scratch = pass.block(h, workspaces);
-        INDArray carriedH = pass.mask == null ? null
-                : pass.block(h, workspaces);
-        INDArray carriedC = pass.mask == null ? null
-                : pass.block(h, workspaces);
-        INDArray dGates = pass.block(4 * h, workspaces);
-        INDArray dI = rows(dGates, 0, h);
-        INDArray dF = rows(dGates, h, h);
-        INDArray dO = rows(dGates, 2 * h, h);
-        INDArray dG = rows(dGates, 3 * h, h);
+        NativeArray dh = NativeArray.of(dhArray);
+        NativeArray dc = NativeArray.of(dcArray);
+        NativeArray carriedH = NativeArray.of(pass.block(h, workspaces));
+        NativeArray cells = NativeArray.of(forward.cells());
+        NativeArray cellOutputs = NativeArray.of(forward.cellOutputs());
+        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        NativeArray z = pass.zMem;
+        NativeArray gates = pass.gatesMem;
+        NativeArray states = pass.statesMem;
+        gradients.rw().assign(0.0);
+        NativeArray dUt = NativeArray.of(gradients.rw());
 
-        INDArray dUt = gradients.rw().transpose();
-        dUt.assign(0.0);
-        INDArray u = columnMajor(weights.rw());
-        long first = pass.firstBackwardStep(backLength);
-        for (long t = steps - 1; t >= first; t--) {
-            INDArray hPrev = rows(pass.states, t * h, h);
-            INDArray cPrev = rows(forward.cells(), t * h, h);
-            INDArray cNext = rows(forward.cells(), (t + 1) * h, h);
-            INDArray zt = rows(z, t * 4 * h, 4 * h);
-            INDArray aI = rows(pass.gates, t * 4 * h, h);
-            INDArray aF = rows(pass.gates, t * 4 * h + h, h);
-            INDArray aO = rows(pass.gates, t * 4 * h + 2 * h, h);
-            INDArray aG = rows(pass.gates, t * 4 * h + 3 * h, h);
-            INDArray tanhC = rows(forward.cellOutputs(), t * h, h);
-
-            // dh, dc hold dL/dh_t, dL/dc_t from later steps; masked steps pass (1 - m) of them on unchanged.
-            if (pass.mask != null) {
-                dh.mul(pass.mask.carry(t, h), carriedH);
-                dc.mul(pass.mask.carry(t, h), carriedC);
-                dh.addi(rows(epsRows, t * h, h));
-                dh.mul(pass.mask.keep(t, h), dhMixed);
-                dc.mul(pass.mask.keep(t, h), dcMixed);
-            } else {
-                dh.add(rows(epsRows, t * h, h), dhMixed);
-                dcMixed.assign(dc);
+        int first = pass.firstBackwardStep(backLength);
+        for (int t = pass.steps - 1; t >= first; t--) {
+            int zt = t * 4 * hb;
+            int hp = t * hb;
+            for (int idx = 0; idx < hb; idx++) {
+                // dh, dc hold dL/dh_t, dL/dc_t from later steps; masked steps pass (1 - m) of them on unchanged.
+                double m = pass.mask(t, idx % batch);
+                double laterH = dh.get(idx);
+                double laterC = dc.get(idx);
+                double dhMixed = m * (laterH + eps.get(hp + idx));
+                carriedH.set(idx, (1.0 - m) * laterH);
+                double in = gates.get(zt + idx);
+                double forget = gates.get(zt + hb + idx);
+                double out = gates.get(zt + 2 * hb + idx);
+                double g = gates.get(zt + 3 * hb + idx);
+                double tanhC = cellOutputs.get(hp + idx);
+                // h = o ⊙ tanh(c): do = dh ⊙ tanh(c), dc += dh ⊙ o ⊙ tanh'(c); then c = f ⊙ c_{t-1} + i ⊙ g.
+                double dcMixed = m * laterC + dhMixed * out * cellFn.derivativeAt(tanhC);
+                z.set(zt + idx, dcMixed * g * gateFn.derivativeAt(in));
+                z.set(zt + hb + idx, dcMixed * cells.get(hp + idx) * gateFn.derivativeAt(forget));
+                z.set(zt + 2 * hb + idx, dhMixed * tanhC * gateFn.derivativeAt(out));
+                z.set(zt + 3 * hb + idx, dcMixed * in * cellFn.derivativeAt(g));
+                dc.set(idx, dcMixed * forget + (1.0 - m) * laterC);
             }
-            // h = o ⊙ tanh(c): do = dh ⊙ tanh(c); dc += dh ⊙ o ⊙ tanh'(c) (cNext, no longer needed, is consumed).
-            dhMixed.mul(tanhC, dO);
-            dhMixed.mul(aO, scratch);
-            backpropInPlace(cellFn, cNext, scratch);
-            dcMixed.addi(cNext);
-            // c = f ⊙ c_{t-1} + i ⊙ g
-            dcMixed.mul(aG, dI);
-            dcMixed.mul(aI, dG);
-            dcMixed.mul(cPrev, dF);
-            dcMixed.mul(aF, dc);
-            backpropInPlace(gateFn, rows(z, t * 4 * h, 3 * h), rows(dGates, 0, 3 * h));
-            backpropInPlace(cellFn, rows(z, t * 4 * h + 3 * h, h), dG);
-            mmul(u, zt, dh, false, false, 0.0);                  // dh_{t-1} = U · dz_t
-            mmul(zt, hPrev, dUt, false, true, 1.0);              // dUᵀ += dz_t · h_{t-1}ᵀ
+            gemm(true, false, h, batch, 4 * h, 1.0, u, 0, h, z, zt, batch, 0.0, dh, 0, batch);  // dh = U · dz_t
+            gemm(false, true, 4 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
             if (pass.stepInput != null) {
-                pass.stepInput.backward(t, hPrev, zt, dh);
+                pass.stepInput.backward(t, rows(pass.states, (long) t * h, h), rows(pass.z, (long) t * 4 * h, 4 * h),
+                        dhArray);
             }
-            if (carriedH != null) {
-                dh.addi(carriedH);
-                dc.addi(carriedC);
+            if (pass.mask != null) {
+                for (int idx = 0; idx < hb; idx++) {
+                    dh.set(idx, dh.get(idx) + carriedH.get(idx));
+                }
             }
         }
         if (first > 0) {
-            rows(z, 0, first * 4 * h).assign(0.0);
+            rows(pass.z, 0, (long) first * 4 * h).assign(0.0);
         }
-        INDArray inputGrad = StepMajorLayout.projectBackward(z, weights.w(), pass.inputColumns, gradients.w(),
-                gradients.b(), steps, pass.batch, workspaces);
-        return new InputGradients(inputGrad, new RecurrentState(dh.transpose(), dc.transpose()));
+        INDArray inputGrad = StepMajorLayout.projectBackward(pass.z, weights.w(), pass.inputColumns, gradients.w(),
+                gradients.b(), pass.steps, batch, workspaces);
+        return new InputGradients(inputGrad, new RecurrentState(dhArray.transpose(), dcArray.transpose()));
     }
 }

@@ -1,16 +1,21 @@
 package org.seqzoo.models.rnn;
 
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,6 +27,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>State for {@code rnnTimeStep}, keys as in DL4J's {@code LSTM}: {@link #STATE_KEY_PREV_ACTIVATION} →
  * {@code h}, and for an LSTM {@link #STATE_KEY_PREV_MEMCELL} → {@code c}, each {@code [minibatch, nOut]}.
  * Setting them with {@code rnnSetPreviousState} gives the next {@code rnnTimeStep} an initial state.
+ *
+ * <p>A training forward pass ({@code activate(true)}, which DL4J runs right before {@code backpropGradient})
+ * keeps what the backward pass needs in the activations workspace, which lives until backprop is done, so
+ * backprop does not compute the forward pass a second time (a third of a training step's work).
  */
 public class RecurrentKernelLayer extends BaseRecurrentLayer<GatedRecurrentLayer> {
 
@@ -31,6 +40,12 @@ public class RecurrentKernelLayer extends BaseRecurrentLayer<GatedRecurrentLayer
     public static final String STATE_KEY_PREV_MEMCELL = "prevMem";
 
     private final transient RecurrentKernel kernel;
+    /** The last training forward pass, consumed by the next backprop if it is for the same input. */
+    private transient TrainingPass lastTrainingPass;
+
+    /** A training forward pass with what it ran on: input, mask and (possibly noisy) weights. */
+    private record TrainingPass(INDArray input, INDArray mask, GateWeights weights, RecurrentKernel.Pass pass) {
+    }
 
     public RecurrentKernelLayer(NeuralNetConfiguration conf, DataType dataType, RecurrentKernel kernel) {
         super(conf, dataType);
@@ -49,7 +64,45 @@ public class RecurrentKernelLayer extends BaseRecurrentLayer<GatedRecurrentLayer
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return permuteIfNWC(forward(training, null, false, workspaceMgr).output());
+        lastTrainingPass = null;
+        if (!training) {
+            return permuteIfNWC(forward(false, null, false, workspaceMgr).output());
+        }
+        assertInputSet(false);
+        applyDropOutIfNecessary(true, workspaceMgr);
+        GateWeights weights = weights(true, workspaceMgr);
+        RecurrentKernel.Pass pass = kernel.forward(weights, permuteIfNWC(input.castTo(dataType)), null, maskArray,
+                null, true, true, keptUntilBackprop(workspaceMgr));
+        lastTrainingPass = new TrainingPass(input, maskArray, weights, pass);
+        return permuteIfNWC(pass.output());
+    }
+
+    /**
+     * The workspaces of {@code workspaceMgr} with backprop working memory redirected to the activations
+     * workspace, so that a forward pass run during DL4J's forward phase stays valid for its backprop.
+     */
+    private static LayerWorkspaceMgr keptUntilBackprop(LayerWorkspaceMgr workspaceMgr) {
+        Set<ArrayType> scopedOut = EnumSet.noneOf(ArrayType.class);
+        Map<ArrayType, WorkspaceConfiguration> configs = new EnumMap<>(ArrayType.class);
+        Map<ArrayType, String> names = new EnumMap<>(ArrayType.class);
+        for (ArrayType type : ArrayType.values()) {
+            ArrayType source = type == ArrayType.BP_WORKING_MEM ? ArrayType.ACTIVATIONS : type;
+            if (workspaceMgr.isScopedOut(source)) {
+                scopedOut.add(type);
+            } else if (workspaceMgr.hasConfiguration(source)) {
+                configs.put(type, workspaceMgr.getConfiguration(source));
+                names.put(type, workspaceMgr.getWorkspaceName(source));
+            }
+        }
+        LayerWorkspaceMgr redirected = new LayerWorkspaceMgr(scopedOut, configs, names);
+        redirected.setHelperWorkspacePointers(workspaceMgr.getHelperWorkspacePointers());
+        return redirected;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        lastTrainingPass = null;
     }
 
     @Override
@@ -89,9 +142,20 @@ public class RecurrentKernelLayer extends BaseRecurrentLayer<GatedRecurrentLayer
     private Pair<Gradient, INDArray> backprop(INDArray epsilon, RecurrentState initialState, int backLength,
                                               LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        RecurrentKernel.Pass pass = forward(true, initialState, true, workspaceMgr);
-        RecurrentKernel.InputGradients grads = kernel.backward(weights(true, workspaceMgr),
-                GateWeights.of(gradientViews), pass, permuteIfNWC(epsilon), null, backLength, workspaceMgr);
+        TrainingPass cached = lastTrainingPass;
+        lastTrainingPass = null;
+        GateWeights weights;
+        RecurrentKernel.Pass pass;
+        if (cached != null && initialState == null && backLength <= 0 && cached.input() == input
+                && cached.mask() == maskArray) {
+            weights = cached.weights();
+            pass = cached.pass();
+        } else {
+            weights = weights(true, workspaceMgr);
+            pass = forward(weights, true, initialState, true, workspaceMgr);
+        }
+        RecurrentKernel.InputGradients grads = kernel.backward(weights, GateWeights.of(gradientViews), pass,
+                permuteIfNWC(epsilon), null, backLength, workspaceMgr);
         weightNoiseParams.clear();
 
         Gradient gradient = new DefaultGradient(gradientsFlattened);
@@ -104,11 +168,15 @@ public class RecurrentKernelLayer extends BaseRecurrentLayer<GatedRecurrentLayer
 
     private RecurrentKernel.Pass forward(boolean training, RecurrentState initialState, boolean forBackprop,
                                          LayerWorkspaceMgr workspaceMgr) {
+        return forward(weights(training, workspaceMgr), training, initialState, forBackprop, workspaceMgr);
+    }
+
+    private RecurrentKernel.Pass forward(GateWeights weights, boolean training, RecurrentState initialState,
+                                         boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(forBackprop);
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray x = permuteIfNWC(input.castTo(dataType));
-        return kernel.forward(weights(training, workspaceMgr), x, initialState, maskArray, null, training,
-                forBackprop, workspaceMgr);
+        return kernel.forward(weights, x, initialState, maskArray, null, training, forBackprop, workspaceMgr);
     }
 
     private GateWeights weights(boolean training, LayerWorkspaceMgr workspaceMgr) {

@@ -8,31 +8,38 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.seqzoo.models.rnn.StepMajorLayout.MaskTiles;
 
 /**
  * The part of a forward pass every gated kernel shares, checked and allocated once: sizes, the input as
  * columns, the pre-activations {@code Z} ({@code [T·G·H, B]}, the input projections to start with), the gate
- * activations, the hidden states {@code [(T+1)·H, B]}, the mask tiles, and finally the NCW output. Kernels
- * keep what is theirs alone (the GRU's recurrent products, the LSTM's cells) beside it.
+ * activations, the hidden states {@code [(T+1)·H, B]} (see {@link StepMajorLayout}), the mask, and finally the
+ * NCW output. Kernels keep what is theirs alone (the GRU's recurrent products, the LSTM's cells) beside it.
+ *
+ * <p>The kernels' time loops address these arrays as {@link NativeArray}s: element {@code (f, b)} of step
+ * {@code t}'s block of {@code F} features is at {@code (t·F + f)·B + b}.
  */
 final class SequencePass {
 
-    final long batch;
-    final long steps;
-    final long hidden;
+    final int batch;
+    final int steps;
+    final int hidden;
     final DataType type;
     final ArrayType work;
     final INDArray inputColumns;
     final INDArray z;
     final INDArray gates;
     final INDArray states;
-    final MaskTiles mask;
+    final NativeArray zMem;
+    final NativeArray gatesMem;
+    final NativeArray statesMem;
+    /** The mask step-major, {@code mask[t·B + b]}, or {@code null} when every step is real. */
+    final double[] mask;
     final StepInput stepInput;
+    private final INDArray maskArray;
     private INDArray output;
 
-    private SequencePass(long batch, long steps, long hidden, DataType type, ArrayType work, INDArray inputColumns,
-                         INDArray z, INDArray gates, INDArray states, MaskTiles mask, StepInput stepInput) {
+    private SequencePass(int batch, int steps, int hidden, DataType type, ArrayType work, INDArray inputColumns,
+                         INDArray z, INDArray gates, INDArray states, INDArray maskArray, StepInput stepInput) {
         this.batch = batch;
         this.steps = steps;
         this.hidden = hidden;
@@ -42,8 +49,23 @@ final class SequencePass {
         this.z = z;
         this.gates = gates;
         this.states = states;
-        this.mask = mask;
+        this.zMem = NativeArray.of(z);
+        this.gatesMem = NativeArray.of(gates);
+        this.statesMem = NativeArray.of(states);
+        this.maskArray = maskArray;
+        this.mask = maskArray == null ? null : stepMajor(maskArray, steps, batch);
         this.stepInput = stepInput;
+    }
+
+    private static double[] stepMajor(INDArray mask, int steps, int batch) {
+        double[][] byExample = mask.castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[] out = new double[steps * batch];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                out[t * batch + b] = byExample[b][t];
+            }
+        }
+        return out;
     }
 
     /**
@@ -59,6 +81,9 @@ final class SequencePass {
                 "%s input must be [minibatch, nIn=%s, time], got %ndShape", cell, nIn, input);
         long batch = input.size(0);
         long steps = input.size(2);
+        Preconditions.checkArgument((steps + 1) * g * batch <= Integer.MAX_VALUE,
+                "%s sequence too large for one pass: [minibatch=%s, time=%s] with %s gate units", cell, batch,
+                steps, g);
         if (initialState != null) {
             for (INDArray state : new INDArray[] {initialState.h(), initialState.c()}) {
                 Preconditions.checkArgument(state == null || (state.rank() == 2 && state.size(0) == batch
@@ -67,7 +92,8 @@ final class SequencePass {
                                 + " different minibatch size, or forgot rnnClearPreviousState?)", cell, batch, h, state);
             }
         }
-        Preconditions.checkArgument(mask == null || (mask.size(0) == batch && mask.size(1) == steps),
+        Preconditions.checkArgument(mask == null || (mask.rank() == 2 && mask.size(0) == batch
+                        && mask.size(1) == steps),
                 "%s mask must be [minibatch=%s, time=%s], got %ndShape", cell, batch, steps, mask);
 
         DataType type = weights.w().dataType();
@@ -77,8 +103,8 @@ final class SequencePass {
         INDArray gates = workspaces.createUninitialized(work, type, new long[] {steps * g, batch}, 'c');
         INDArray states = StepMajorLayout.states(initialState == null ? null : initialState.h(), steps, h, batch,
                 type, work, workspaces);
-        MaskTiles tiles = MaskTiles.of(mask, steps, h, batch, type, work, workspaces);
-        return new SequencePass(batch, steps, h, type, work, inputColumns, z, gates, states, tiles, stepInput);
+        return new SequencePass((int) batch, (int) steps, (int) h, type, work, inputColumns, z, gates, states, mask,
+                stepInput);
     }
 
     /** An uninitialised {@code [rows, B]} array in this pass's working memory. */
@@ -86,9 +112,23 @@ final class SequencePass {
         return workspaces.createUninitialized(work, type, new long[] {rows, batch}, 'c');
     }
 
+    /** The mask value of step {@code t} for example {@code b}: 1 when unmasked. */
+    double mask(int t, int b) {
+        return mask == null ? 1.0 : mask[t * batch + b];
+    }
+
+    /** {@code m·value + (1 - m)·previous} with {@code m} the mask of step {@code t}, example {@code b}. */
+    double blend(int t, int b, double value, double previous) {
+        if (mask == null) {
+            return value;
+        }
+        double m = mask[t * batch + b];
+        return m * value + (1.0 - m) * previous;
+    }
+
     /** Writes the NCW output from the states once the loop is done. */
     void finish(LayerWorkspaceMgr workspaces) {
-        output = StepMajorLayout.output(states, mask, steps, hidden, batch, workspaces);
+        output = StepMajorLayout.output(states, maskArray, steps, hidden, batch, workspaces);
     }
 
     INDArray output() {
@@ -97,7 +137,7 @@ final class SequencePass {
 
     /** {@code h} after the last step, {@code [B, H]}. */
     INDArray lastHidden() {
-        return rows(states, steps * hidden, hidden).transpose();
+        return rows(states, (long) steps * hidden, hidden).transpose();
     }
 
     /**
@@ -115,7 +155,7 @@ final class SequencePass {
     }
 
     /** The first step the backward pass reaches: 0, or {@code T - backLength} under truncated BPTT. */
-    long firstBackwardStep(int backLength) {
+    int firstBackwardStep(int backLength) {
         return backLength > 0 ? Math.max(0, steps - backLength) : 0;
     }
 }

@@ -85,14 +85,15 @@ final class StepMajorLayout {
         return states;
     }
 
-    /** The outputs {@code [B, H, T]} ({@code 'f'}): state blocks 1…T, zeroed at masked steps. */
-    static INDArray output(INDArray states, MaskTiles tiles, long steps, long hidden, long batch,
+    /** The outputs {@code [B, H, T]} ({@code 'f'}): state blocks 1…T, zeroed where {@code mask} ({@code [B, T]}) is 0. */
+    static INDArray output(INDArray states, INDArray mask, long steps, long hidden, long batch,
                            LayerWorkspaceMgr workspaces) {
         INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, states.dataType(),
                 new long[] {batch, hidden, steps}, 'f');
-        INDArray after = rows(states, hidden, steps * hidden);
-        INDArray source = tiles == null ? after : after.mul(tiles.keep());
-        output.permute(2, 1, 0).assign(source.reshape('c', steps, hidden, batch));
+        output.permute(2, 1, 0).assign(rows(states, hidden, steps * hidden).reshape('c', steps, hidden, batch));
+        if (mask != null) {
+            output.muli(mask.castTo(states.dataType()).reshape(batch, 1, steps).broadcast(batch, hidden, steps));
+        }
         return output;
     }
 
@@ -104,34 +105,5 @@ final class StepMajorLayout {
         INDArray rows = workspaces.createUninitialized(work, epsilon.dataType(), new long[] {steps, hidden, batch}, 'c');
         rows.assign(epsilon.permute(2, 1, 0));
         return rows.reshape('c', steps * hidden, batch);
-    }
-
-    /**
-     * A mask broadcast to state blocks {@code [T·H, B]}: {@code keep} ({@code m}) and {@code carry}
-     * ({@code 1 - m}), so per-step masking is a contiguous element-wise product.
-     */
-    record MaskTiles(INDArray keep, INDArray carry) {
-
-        /** Tiles for a {@code [B, T]} mask, or {@code null} for no mask. */
-        static MaskTiles of(INDArray mask, long steps, long hidden, long batch, DataType type, ArrayType work,
-                            LayerWorkspaceMgr workspaces) {
-            if (mask == null) {
-                return null;
-            }
-            INDArray keep = workspaces.createUninitialized(work, type, new long[] {steps, hidden, batch}, 'c');
-            // keep[t, k, b] = mask[b, t] for every k.
-            keep.assign(mask.castTo(type).transpose().reshape(steps, 1, batch).broadcast(steps, hidden, batch));
-            INDArray carry = workspaces.createUninitialized(work, type, new long[] {steps, hidden, batch}, 'c');
-            keep.rsub(1.0, carry);
-            return new MaskTiles(keep.reshape('c', steps * hidden, batch), carry.reshape('c', steps * hidden, batch));
-        }
-
-        INDArray keep(long step, long hidden) {
-            return rows(keep, step * hidden, hidden);
-        }
-
-        INDArray carry(long step, long hidden) {
-            return rows(carry, step * hidden, hidden);
-        }
     }
 }

@@ -1,0 +1,213 @@
+package org.seqzoo.models.rnn;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The memory of a dense ND4J array seen from Java: element {@code i} of its buffer (whatever the array's
+ * shape says) read and written directly, and row-major matrix products on (element offset, leading
+ * dimension) operands through OpenBLAS — the library ND4J's CPU backend itself calls.
+ *
+ * <p>This is how the recurrent kernels run their time loops: a step is one BLAS call plus one pass of
+ * plain Java over its gate blocks, instead of ten or more ND4J ops and views, each of which costs
+ * ~10–30 µs of dispatch on top of its arithmetic (measured; see README.md, "Performance"). Only
+ * {@code FLOAT} and {@code DOUBLE} arrays in host memory are supported.
+ */
+abstract sealed class NativeArray {
+
+    private NativeArray() {
+    }
+
+    /**
+     * The buffer behind {@code array}, starting at the array's first element; the array must be dense
+     * ({@code 'c'} or {@code 'f'} order with default strides).
+     */
+    static NativeArray of(INDArray array) {
+        Preconditions.checkArgument(isDense(array), "expected a dense array, got strides %s for shape %ndShape",
+                array.stride(), array);
+        Preconditions.checkArgument(array.length() <= Integer.MAX_VALUE, "array too large: %s elements",
+                array.length());
+        DataType type = array.dataType();
+        if (type == DataType.FLOAT) {
+            return new Floats(array);
+        }
+        if (type == DataType.DOUBLE) {
+            return new Doubles(array);
+        }
+        throw new IllegalArgumentException("seqzoo's recurrent kernels compute in FLOAT or DOUBLE, got " + type);
+    }
+
+    private static boolean isDense(INDArray array) {
+        long expected = 1;
+        if (array.ordering() == 'c') {
+            for (int d = array.rank() - 1; d >= 0; d--) {
+                if (array.size(d) > 1 && array.stride(d) != expected) {
+                    return false;
+                }
+                expected *= array.size(d);
+            }
+        } else {
+            for (int d = 0; d < array.rank(); d++) {
+                if (array.size(d) > 1 && array.stride(d) != expected) {
+                    return false;
+                }
+                expected *= array.size(d);
+            }
+        }
+        return true;
+    }
+
+    abstract double get(int i);
+
+    abstract void set(int i, double value);
+
+    /**
+     * {@code C = alpha·op(A)·op(B) + beta·C} on row-major operands: {@code C} is {@code m × n} at element
+     * {@code offC} of {@code c} with leading dimension {@code ldc}, {@code op(A)} is {@code m × k},
+     * {@code op(B)} is {@code k × n}; all three share one data type.
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, NativeArray a, int offA,
+                     int lda, NativeArray b, int offB, int ldb, double beta, NativeArray c, int offC, int ldc) {
+        int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        if (c instanceof Floats fc) {
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, (float) alpha,
+                    ((Floats) a).at(offA), lda, ((Floats) b).at(offB), ldb, (float) beta, fc.at(offC), ldc);
+        } else {
+            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha,
+                    ((Doubles) a).at(offA), lda, ((Doubles) b).at(offB), ldb, beta, ((Doubles) c).at(offC), ldc);
+        }
+    }
+
+    /**
+     * {@code c = op(a)·op(b) + beta·c} for rank-2 arrays in any dense-row or dense-column layout (views
+     * included), mapped onto one row-major {@link #gemm} call.
+     */
+    static void mmul(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
+        Preconditions.checkArgument(a.dataType() == c.dataType() && b.dataType() == c.dataType(),
+                "mmul operands must share a data type: %s, %s, %s", a.dataType(), b.dataType(), c.dataType());
+        int m = (int) c.size(0);
+        int n = (int) c.size(1);
+        int k = (int) (transA ? a.size(0) : a.size(1));
+        if (c.stride(1) != 1 || c.size(1) == 1 && c.size(0) > 1 && c.stride(0) != 1) {
+            // C column-major: compute Cᵀ = op(B)ᵀ·op(A)ᵀ row-major instead.
+            Preconditions.checkArgument(c.stride(0) == 1, "mmul result must have unit stride in one dimension");
+            product(b, !transB, a, !transA, c, n, m, k, c.stride(1), beta);
+        } else {
+            product(a, transA, b, transB, c, m, n, k, c.stride(0), beta);
+        }
+    }
+
+    private static void product(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, int m, int n,
+                                int k, long ldc, double beta) {
+        Operand opA = Operand.of(a, transA);
+        Operand opB = Operand.of(b, transB);
+        gemm(opA.transposed, opB.transposed, m, n, k, 1.0, strided(a), 0, opA.ld, strided(b), 0, opB.ld, beta,
+                strided(c), 0, (int) Math.max(ldc, 1));
+    }
+
+    /** How a rank-2 array (possibly transposed) reads as a row-major operand. */
+    private record Operand(boolean transposed, int ld) {
+        static Operand of(INDArray x, boolean trans) {
+            boolean rowMajor = x.stride(1) == 1 && (x.size(0) == 1 || x.stride(0) >= x.size(1));
+            if (rowMajor) {
+                return new Operand(trans, (int) Math.max(x.stride(0), x.size(1)));
+            }
+            Preconditions.checkArgument(x.stride(0) == 1, "mmul operand must have unit stride in one dimension,"
+                    + " got strides %s", x.stride());
+            return new Operand(!trans, (int) Math.max(x.stride(1), x.size(0)));
+        }
+    }
+
+    /** The memory from a (possibly strided) matrix's first element on. */
+    private static NativeArray strided(INDArray x) {
+        return x.dataType() == DataType.FLOAT ? new Floats(x) : new Doubles(x);
+    }
+
+    /** Byte address of the array's first element (ND4J accounts a view's offset in its buffer's address). */
+    private static long firstElementAddress(INDArray array) {
+        Pointer p = array.data().addressPointer();
+        return p.address() + p.position() * p.sizeof();
+    }
+
+    /** Elements from the first one to one past the last one the array's strides reach. */
+    private static long extent(INDArray array) {
+        long last = 0;
+        for (int d = 0; d < array.rank(); d++) {
+            last += (array.size(d) - 1) * array.stride(d);
+        }
+        return array.length() == 0 ? 0 : last + 1;
+    }
+
+    private static final class Floats extends NativeArray {
+        private final FloatPointer pointer;
+        private final FloatBuffer buffer;
+
+        Floats(INDArray array) {
+            long start = firstElementAddress(array);
+            long elements = extent(array);
+            pointer = new FloatPointer() {
+                {
+                    this.address = start;
+                    this.limit = elements;
+                    this.capacity = elements;
+                }
+            };
+            buffer = pointer.asBuffer();
+        }
+
+        @Override
+        double get(int i) {
+            return buffer.get(i);
+        }
+
+        @Override
+        void set(int i, double value) {
+            buffer.put(i, (float) value);
+        }
+
+        FloatPointer at(int offset) {
+            return new FloatPointer(pointer).position(offset);
+        }
+    }
+
+    private static final class Doubles extends NativeArray {
+        private final DoublePointer pointer;
+        private final DoubleBuffer buffer;
+
+        Doubles(INDArray array) {
+            long start = firstElementAddress(array);
+            long elements = extent(array);
+            pointer = new DoublePointer() {
+                {
+                    this.address = start;
+                    this.limit = elements;
+                    this.capacity = elements;
+                }
+            };
+            buffer = pointer.asBuffer();
+        }
+
+        @Override
+        double get(int i) {
+            return buffer.get(i);
+        }
+
+        @Override
+        void set(int i, double value) {
+            buffer.put(i, value);
+        }
+
+        DoublePointer at(int offset) {
+            return new DoublePointer(pointer).position(offset);
+        }
+    }
+}
