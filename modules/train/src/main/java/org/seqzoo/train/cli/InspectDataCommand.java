@@ -23,6 +23,8 @@ import org.seqzoo.data.vocab.Vocabularies;
 import org.seqzoo.data.vocab.Vocabulary;
 import org.seqzoo.data.vocab.VocabularyLimits;
 
+import org.seqzoo.train.text.TokenizerChoice;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "seqzoo", mixinStandardHelpOptions = true, version = "seqzoo 0.1.0",
         description = "Recurrent sequence models (LSTM, GRU, attention seq2seq) for Deeplearning4j.",
-        subcommands = {ReferenceCheckCommand.class, InspectDataCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, TranslateCommand.class, ReferenceCheckCommand.class, InspectDataCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class SeqzooCli {
 
     /** Exit status for a failed check or job. */

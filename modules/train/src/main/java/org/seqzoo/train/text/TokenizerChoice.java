@@ -1,4 +1,4 @@
-package org.seqzoo.train.cli;
+package org.seqzoo.train.text;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,13 +19,13 @@ import picocli.CommandLine.TypeConversionException;
  * elisions and English clitics split; see {@link WordTokenizer}), {@code words-fr} (the same tokens,
  * detokenised with French spacing) and {@code chars} (one token per character, for the synthetic tasks).
  */
-enum TokenizerChoice {
+public enum TokenizerChoice {
     WORDS("words"),
     WORDS_FR("words-fr"),
     CHARS("chars");
 
     /** For option descriptions. */
-    static final String NAMES = Arrays.stream(values()).map(c -> c.label).collect(Collectors.joining(", "));
+    public static final String NAMES = Arrays.stream(values()).map(c -> c.label).collect(Collectors.joining(", "));
 
     private final String label;
 
@@ -33,7 +33,8 @@ enum TokenizerChoice {
         this.label = label;
     }
 
-    Tokenizer create(boolean lowercase) {
+    /** The tokenizer, normalising with NFC, Unicode spacing and (optionally) lower-casing. */
+    public Tokenizer create(boolean lowercase) {
         TextNormalizer normalizer = TextNormalizer.standard().withLowercase(lowercase);
         return switch (this) {
             case WORDS -> new WordTokenizer(normalizer, Typography.ENGLISH);
@@ -42,16 +43,32 @@ enum TokenizerChoice {
         };
     }
 
+    /** The name used on the command line and in model bundles. */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * The choice named {@code value} (case-insensitive).
+     *
+     * @throws IllegalArgumentException naming the known tokenizers
+     */
+    public static TokenizerChoice fromLabel(String value) {
+        String wanted = value.toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(c -> c.label.equals(wanted)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown tokenizer '" + value + "' (choose " + NAMES + ")"));
+    }
+
     @Override
     public String toString() {
         return label;
     }
 
     /** The names, for picocli's {@code completionCandidates} (listed in --help). */
-    static final class Names extends ArrayList<String> {
+    public static final class Names extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
-        Names() {
+        public Names() {
             for (TokenizerChoice choice : values()) {
                 add(choice.label);
             }
@@ -59,12 +76,14 @@ enum TokenizerChoice {
     }
 
     /** Reads the option value. */
-    static final class Converter implements ITypeConverter<TokenizerChoice> {
+    public static final class Converter implements ITypeConverter<TokenizerChoice> {
         @Override
         public TokenizerChoice convert(String value) {
-            String wanted = value.toLowerCase(Locale.ROOT);
-            return Arrays.stream(values()).filter(c -> c.label.equals(wanted)).findFirst()
-                    .orElseThrow(() -> new TypeConversionException("unknown tokenizer '" + value + "' (choose " + NAMES + ")"));
+            try {
+                return fromLabel(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }
