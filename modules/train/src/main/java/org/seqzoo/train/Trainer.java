@@ -142,7 +142,7 @@ public final class Trainer {
              TrainingProgress progress = TrainingProgress.start("train", total, state.step(), settings.quiet())) {
             fastForward(train);
             long lastValidation = -1;
-            long windowStart = System.nanoTime();
+            long windowNanos = 0;   // time in fit() only: tokens/s is training throughput
             long windowTokens = 0;
             double windowLoss = 0;
             while (settings.maxSteps() <= 0 || state.step() < settings.maxSteps()) {
@@ -159,7 +159,9 @@ public final class Trainer {
                 }
                 MultiDataSet batch = train.next();
                 Nd4j.getRandom().setSeed(settings.seed() + state.step());
+                long fitStart = System.nanoTime();
                 graph.fit(batch);
+                windowNanos += System.nanoTime() - fitStart;
                 long step = state.step() + 1;
                 state = new State(step, state.epoch(), state.batchInEpoch() + 1, state.best(), state.bestStep(),
                         state.sinceBest());
@@ -171,13 +173,13 @@ public final class Trainer {
                 windowTokens += tokens;
                 windowLoss += lossPerToken;
                 if (step % settings.logEvery() == 0) {
-                    double seconds = (System.nanoTime() - windowStart) / 1e9;
+                    double seconds = windowNanos / 1e9;
                     double meanLoss = windowLoss / settings.logEvery();
                     log.write(new MetricRecord(step, "train", Map.of("loss", meanLoss,
                             "tokens_per_second", windowTokens / seconds)));
                     progress.stepTo(step, String.format(Locale.ROOT, "loss %.3f  %,.0f tok/s", meanLoss,
                             windowTokens / seconds));
-                    windowStart = System.nanoTime();
+                    windowNanos = 0;
                     windowTokens = 0;
                     windowLoss = 0;
                 }

@@ -137,6 +137,17 @@ public final class TrainingCurves {
         }
         NumberAxis axis = new NumberAxis(metric);
         axis.setAutoRangeIncludesZero(false);
+        Double fullScale = FULL_SCALES.get(metric);
+        if (fullScale != null) {
+            axis.setRange(0, fullScale * 1.02);   // fractions and BLEU on their whole scale, so progress reads true
+        } else {
+            axis.setAutoRangeMinimumSize(Math.max(1e-6, Math.abs(max) * 0.1));   // a flat series gets a readable axis
+        }
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
         return axis;
     }
+
+    /** Metrics with a fixed scale: accuracies are fractions, BLEU is in percent. */
+    private static final java.util.Map<String, Double> FULL_SCALES = java.util.Map.of("token_accuracy", 1.0,
+            "exact_match", 1.0, "bleu", 100.0);
 }
