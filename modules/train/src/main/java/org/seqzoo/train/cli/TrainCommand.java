@@ -115,8 +115,9 @@ final class TrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     private int checkpointEvery;
 
-    @Option(names = "--stop-metric", defaultValue = "bleu", description = "Metric for early stopping and the best "
-            + "model: loss, perplexity, token_accuracy, exact_match, bleu (default ${DEFAULT-VALUE}).")
+    @Option(names = "--stop-metric", description = "Metric for early stopping and the best model: loss, perplexity, "
+            + "token_accuracy, exact_match, bleu (default: exact_match for --task, whose outputs are one 'word' each, "
+            + "bleu otherwise).")
     private String stopMetric;
 
     @Option(names = "--patience", defaultValue = "4", description = "Stop after N validations without improvement "
@@ -151,7 +152,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainingSettings settings;
         try {
             settings = TrainingSettings.builder(outDir).maxSteps(steps).maxEpochs(epochs).batchSize(batch)
-                    .validEvery(validEvery).checkpointEvery(checkpointEvery).earlyStopping(stopMetric, patience)
+                    .validEvery(validEvery).checkpointEvery(checkpointEvery)
+                    .earlyStopping(stopMetric != null ? stopMetric : taskMode ? "exact_match" : "bleu", patience)
                     .decodeLimit(decodeLimit).seed(model.seed).quiet(quiet).build();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
