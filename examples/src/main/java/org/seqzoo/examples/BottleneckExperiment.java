@@ -30,11 +30,13 @@ import org.seqzoo.train.metrics.DecodedMetrics;
 import org.seqzoo.train.text.TokenizerChoice;
 
 /**
- * The encoding bottleneck (Bahdanau et al. 2014, Fig. 2), reproduced on the reverse task with sources of 5–40
+ * The encoding bottleneck (Bahdanau et al. 2014, Fig. 2), reproduced on the copy task with sources of 5–40
  * symbols: a plain GRU encoder–decoder (fixed-size context), the same fed the source backwards (Sutskever et al.
  * 2014) and a GRU with Bahdanau attention, same sizes and the same number of updates, evaluated by greedy
  * decoding on an unseen test set and tabulated by source length. Expected: the fixed context degrades with
- * length, reversal helps, attention holds up. Writes {@code runs/bottleneck/table.md}.
+ * length, reversal helps, attention holds up. (Copy, not reverse: reversing the source of the reverse task
+ * would put the first output token farthest from the decoder, the opposite of Sutskever's remedy.) Writes
+ * {@code runs/bottleneck/table.md}.
  * Run: {@code ./seqzoo example bottleneck [STEPS]} (default 3000 per model; about an hour on 2 cores).
  */
 public final class BottleneckExperiment {
@@ -45,7 +47,7 @@ public final class BottleneckExperiment {
     public static void main(String[] args) {
         long steps = args.length > 0 ? Long.parseLong(args[0]) : 3000;
         Path out = Path.of("runs", "bottleneck");
-        SequenceTask task = new SequenceTask(SequenceTask.Kind.REVERSE, SequenceTask.DEFAULT_ALPHABET, 5, 40);
+        SequenceTask task = new SequenceTask(SequenceTask.Kind.COPY, SequenceTask.DEFAULT_ALPHABET, 5, 40);
         Path train = out.resolve("train.tsv");
         Path valid = out.resolve("valid.tsv");
         Path test = out.resolve("test.tsv");
@@ -108,7 +110,7 @@ public final class BottleneckExperiment {
             }
         }
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "Exact match %% (token accuracy %%) on 1,200 unseen reverse-task sources, by source length; "
+                "Exact match %% (token accuracy %%) on 1,200 unseen copy-task sources, by source length; "
                         + "GRU, hidden 128, %d updates of 64 pairs each.%n%n| model |", steps));
         labels.forEach(label -> out.append(' ').append(label).append(" |"));
         out.append(" all |\n|---|");

@@ -85,7 +85,7 @@ final class RnnBench implements Callable<Integer> {
         return 0;
     }
 
-    /** The models under test. A seq2seq-with-attention training step joins here once its builders exist. */
+    /** The models under test: the language models, and a seq2seq model with attention on the same sizes. */
     private List<BenchModel> candidates(LanguageModelShape shape) {
         List<BenchModel> models = new ArrayList<>();
         add(models, "seqzoo GRU", () -> new Dl4jLanguageModel("seqzoo GRU", 3,
@@ -98,6 +98,7 @@ final class RnnBench implements Callable<Integer> {
                 .nOut(shape.hidden()).activation(Activation.TANH).build(), shape));
         add(models, "PyTorch LSTM", () -> new TorchLanguageModel(TorchLanguageModel.Cell.LSTM, shape));
         add(models, "PyTorch GRU", () -> new TorchLanguageModel(TorchLanguageModel.Cell.GRU, shape));
+        add(models, "seqzoo seq2seq GRU+Bahdanau", () -> new Seq2SeqAttentionModel(shape));
         if (models.isEmpty()) {
             throw new IllegalArgumentException("--only '" + only + "' matches no model");
         }
@@ -113,16 +114,19 @@ final class RnnBench implements Callable<Integer> {
     private static void report(String title, LanguageModelShape shape, boolean training, double peak,
                                Map<BenchModel, double[]> perRound) {
         System.out.println(title + ":");
-        System.out.printf(Locale.ROOT, "  %-26s %9s %9s %10s %10s %8s %7s%n", "model", "median ms", "min ms",
+        System.out.printf(Locale.ROOT, "  %-28s %9s %9s %10s %10s %8s %7s%n", "model", "median ms", "min ms",
                 "tokens/s", "vs torch", "GFLOP/s", "% peak");
         List<String> lines = new ArrayList<>();
         perRound.forEach((model, ms) -> {
             double med = InterleavedTimer.median(ms);
             double flops = training ? shape.trainingFlops(model.gateBlocks()) : shape.forwardFlops(model.gateBlocks());
             double gflops = flops / (med * 1e6);
-            lines.add(String.format(Locale.ROOT, "  %-26s %9.2f %9.2f %10.0f %10s %8.1f %6.0f%%", model.name(), med,
+            String flopColumns = model.gateBlocks() > 0
+                    ? String.format(Locale.ROOT, "%8.1f %6.0f%%", gflops, 100 * gflops / peak)
+                    : String.format(Locale.ROOT, "%8s %7s", "-", "-");
+            lines.add(String.format(Locale.ROOT, "  %-28s %9.2f %9.2f %10.0f %10s %s", model.name(), med,
                     Arrays.stream(ms).min().orElse(Double.NaN), shape.tokens() / (med / 1000.0),
-                    ratioToTorch(model, med, perRound), gflops, 100 * gflops / peak));
+                    ratioToTorch(model, med, perRound), flopColumns));
         });
         lines.forEach(System.out::println);
         System.out.println();
@@ -131,7 +135,8 @@ final class RnnBench implements Callable<Integer> {
     /** This model's tokens/s over those of PyTorch's cell with as many gate blocks (LSTM 4, GRU 3), if timed. */
     private static String ratioToTorch(BenchModel model, double medianMs, Map<BenchModel, double[]> perRound) {
         for (Map.Entry<BenchModel, double[]> e : perRound.entrySet()) {
-            if (e.getKey() instanceof TorchLanguageModel && e.getKey().gateBlocks() == model.gateBlocks()) {
+            if (model.gateBlocks() > 0 && e.getKey() instanceof TorchLanguageModel
+                    && e.getKey().gateBlocks() == model.gateBlocks()) {
                 return String.format(Locale.ROOT, "%.2fx", InterleavedTimer.median(e.getValue()) / medianMs);
             }
         }
