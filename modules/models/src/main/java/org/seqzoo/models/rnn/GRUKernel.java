@@ -213,26 +213,19 @@ public final class GRUKernel implements RecurrentKernel {
                 gemm(false, true, 2 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
                 gemm(false, true, h, h, batch, 1.0, z, zt + 2 * hb, batch, rec, qt, batch, 1.0, dUt, 2 * h * h, h);
             }
-            if (pass.stepInput != null) {
-                pass.stepInput.backward(t, rows(pass.states, (long) t * h, h), rows(pass.z, (long) t * 3 * h, 3 * h),
-                        dhArray);
-            }
+            pass.stepInputBackward(t, 3 * h, dhArray);
             if (pass.mask != null) {
                 for (int idx = 0; idx < hb; idx++) {
                     dh.set(idx, dh.get(idx) + carried.get(idx));
                 }
             }
         }
-        if (first > 0) {
-            rows(pass.z, 0, (long) first * 3 * h).assign(0.0);
-        }
         if (resetAfter) {
             gradients.rb().assign(Nd4j.createFromArray(recurrentBiasGrad).castTo(pass.type).reshape(1, h));
         }
 
         // z now holds dL/dZ for every step: input weights, bias and input gradients in one product each.
-        INDArray inputGrad = StepMajorLayout.projectBackward(pass.z, weights.w(), pass.inputColumns, gradients.w(),
-                gradients.b(), pass.steps, batch, workspaces);
+        INDArray inputGrad = pass.projectBackward(first, 3 * h, weights, gradients, workspaces);
         return new InputGradients(inputGrad, RecurrentState.of(dhArray.transpose()));
     }
 }

@@ -164,21 +164,14 @@ public final class LSTMKernel implements RecurrentKernel {
             }
             gemm(true, false, h, batch, 4 * h, 1.0, u, 0, h, z, zt, batch, 0.0, dh, 0, batch);  // dh = U · dz_t
             gemm(false, true, 4 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
-            if (pass.stepInput != null) {
-                pass.stepInput.backward(t, rows(pass.states, (long) t * h, h), rows(pass.z, (long) t * 4 * h, 4 * h),
-                        dhArray);
-            }
+            pass.stepInputBackward(t, 4 * h, dhArray);
             if (pass.mask != null) {
                 for (int idx = 0; idx < hb; idx++) {
                     dh.set(idx, dh.get(idx) + carriedH.get(idx));
                 }
             }
         }
-        if (first > 0) {
-            rows(pass.z, 0, (long) first * 4 * h).assign(0.0);
-        }
-        INDArray inputGrad = StepMajorLayout.projectBackward(pass.z, weights.w(), pass.inputColumns, gradients.w(),
-                gradients.b(), pass.steps, batch, workspaces);
+        INDArray inputGrad = pass.projectBackward(first, 4 * h, weights, gradients, workspaces);
         return new InputGradients(inputGrad, new RecurrentState(dhArray.transpose(), dcArray.transpose()));
     }
 }

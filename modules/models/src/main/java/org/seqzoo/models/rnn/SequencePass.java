@@ -158,4 +158,25 @@ final class SequencePass {
     int firstBackwardStep(int backLength) {
         return backLength > 0 ? Math.max(0, steps - backLength) : 0;
     }
+
+    /** Lets the step input (if any) backpropagate step {@code t}: {@code dL/dz_t} of {@code gateRows} rows. */
+    void stepInputBackward(int t, int gateRows, INDArray previousStateGradient) {
+        if (stepInput != null) {
+            stepInput.backward(t, rows(states, (long) t * hidden, hidden), rows(z, (long) t * gateRows, gateRows),
+                    previousStateGradient);
+        }
+    }
+
+    /**
+     * After the backward loop, {@code z} holds {@code dL/dZ} of the steps reached (earlier ones are zeroed): writes
+     * the input-weight and bias gradients and returns {@code dL/d input} (NCW).
+     */
+    INDArray projectBackward(int first, int gateRows, GateWeights weights, GateWeights gradients,
+                             LayerWorkspaceMgr workspaces) {
+        if (first > 0) {
+            rows(z, 0, (long) first * gateRows).assign(0.0);
+        }
+        return StepMajorLayout.projectBackward(z, weights.w(), inputColumns, gradients.w(), gradients.b(), steps,
+                batch, workspaces);
+    }
 }

@@ -3,7 +3,6 @@ package org.seqzoo.models.seq2seq;
 import java.util.Map;
 import java.util.Objects;
 
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
@@ -13,7 +12,6 @@ import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqzoo.models.rnn.GatedRecurrentLayer;
-import org.seqzoo.models.rnn.LSTM;
 
 /**
  * A recurrent decoder with Bahdanau attention inside its recurrence (DESIGN.md; Bahdanau et al. 2014): the
@@ -28,14 +26,13 @@ import org.seqzoo.models.rnn.LSTM;
  * Parameters: the cell's ({@code nIn} = E) plus {@code Wc [He, G·H]}, {@code Wa [H, A]}, {@code Ua [He, A]},
  * {@code va [A, 1]} and the bridge's.
  */
-public class BahdanauDecoderVertex extends HandWrittenVertex {
+public class BahdanauDecoderVertex extends CellVertex {
 
     static final String CONTEXT_WEIGHT_KEY = "Wc";
     static final String QUERY_WEIGHT_KEY = "Wa";
     static final String KEY_WEIGHT_KEY = "Ua";
     static final String SCORE_WEIGHT_KEY = "va";
 
-    private GatedRecurrentLayer cell;
     private long encoderSize;
     private long attentionSize;
     private long contextSize;
@@ -51,18 +48,10 @@ public class BahdanauDecoderVertex extends HandWrittenVertex {
      * @param contextSize   Hc, size of {@code C} the first state is projected from
      */
     public BahdanauDecoderVertex(GatedRecurrentLayer cell, long encoderSize, long attentionSize, long contextSize) {
-        this.cell = Objects.requireNonNull(cell, "cell");
+        super(cell);
         this.encoderSize = encoderSize;
         this.attentionSize = attentionSize;
         this.contextSize = contextSize;
-    }
-
-    public GatedRecurrentLayer getCell() {
-        return cell;
-    }
-
-    public void setCell(GatedRecurrentLayer cell) {
-        this.cell = cell;
     }
 
     public long getEncoderSize() {
@@ -90,15 +79,15 @@ public class BahdanauDecoderVertex extends HandWrittenVertex {
     }
 
     StateBridge bridge() {
-        return new StateBridge(true, contextSize, cell.getNOut(), cell instanceof LSTM);
+        return new StateBridge(true, contextSize, getCell().getNOut(), lstm());
     }
 
     @Override
     public void defineParametersAndInputs(SDVertexParams params) {
         params.defineInputs("input", "encoder", "context");
-        CellParams.declare(params, cell);
-        long h = cell.getNOut();
-        params.addWeightParam(CONTEXT_WEIGHT_KEY, encoderSize, (long) cell.gateBlocks() * h);
+        CellParams.declare(params, getCell());
+        long h = getCell().getNOut();
+        params.addWeightParam(CONTEXT_WEIGHT_KEY, encoderSize, (long) getCell().gateBlocks() * h);
         params.addWeightParam(QUERY_WEIGHT_KEY, h, attentionSize);
         params.addWeightParam(KEY_WEIGHT_KEY, encoderSize, attentionSize);
         params.addWeightParam(SCORE_WEIGHT_KEY, attentionSize, 1);
@@ -107,9 +96,9 @@ public class BahdanauDecoderVertex extends HandWrittenVertex {
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        CellParams.initialize(params, cell);
-        IWeightInit init = CellParams.weightInit(cell);
-        long h = cell.getNOut();
+        CellParams.initialize(params, getCell());
+        IWeightInit init = CellParams.weightInit(getCell());
+        long h = getCell().getNOut();
         INDArray wc = params.get(CONTEXT_WEIGHT_KEY);
         init.init(encoderSize, h, wc.shape(), 'c', wc);
         INDArray wa = params.get(QUERY_WEIGHT_KEY);
@@ -119,18 +108,6 @@ public class BahdanauDecoderVertex extends HandWrittenVertex {
         INDArray va = params.get(SCORE_WEIGHT_KEY);
         init.init(attentionSize, 1, va.shape(), 'c', va);
         bridge().initialize(params, init);
-    }
-
-    @Override
-    public char paramReshapeOrder(String paramName) {
-        return CellParams.isCellWeight(paramName) ? 'f' : 'c';
-    }
-
-    @Override
-    public void applyGlobalConfigToLayer(NeuralNetConfiguration.Builder globalConfig) {
-        if (cell.getWeightInitFn() == null) {
-            cell.setWeightInitFn(globalConfig.getWeightInitFn());
-        }
     }
 
     @Override
@@ -160,35 +137,35 @@ public class BahdanauDecoderVertex extends HandWrittenVertex {
         }
         InputType.InputTypeRecurrent in = (InputType.InputTypeRecurrent) vertexInputs[0];
         long encoder = ((InputType.InputTypeRecurrent) vertexInputs[1]).getSize();
-        if (in.getSize() != cell.getNIn() || encoder != encoderSize
+        if (in.getSize() != getCell().getNIn() || encoder != encoderSize
                 || vertexInputs[2].arrayElementsPerExample() != contextSize) {
             throw new InvalidInputTypeException("BahdanauDecoderVertex sizes: inputs " + in.getSize() + " (cell nIn "
-                    + cell.getNIn() + "), encoder " + encoder + " (expected " + encoderSize + "), context "
+                    + getCell().getNIn() + "), encoder " + encoder + " (expected " + encoderSize + "), context "
                     + vertexInputs[2].arrayElementsPerExample() + " (expected " + contextSize + ")");
         }
-        return InputType.recurrent(cell.getNOut() + encoderSize, in.getTimeSeriesLength());
+        return InputType.recurrent(getCell().getNOut() + encoderSize, in.getTimeSeriesLength());
     }
 
     @Override
     public GraphVertex clone() {
-        return new BahdanauDecoderVertex((GatedRecurrentLayer) cell.clone(), encoderSize, attentionSize, contextSize);
+        return new BahdanauDecoderVertex((GatedRecurrentLayer) getCell().clone(), encoderSize, attentionSize, contextSize);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BahdanauDecoderVertex other && Objects.equals(cell, other.cell)
+        return o instanceof BahdanauDecoderVertex other && Objects.equals(getCell(), other.getCell())
                 && encoderSize == other.encoderSize && attentionSize == other.attentionSize
                 && contextSize == other.contextSize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(cell, encoderSize, attentionSize, contextSize);
+        return Objects.hash(getCell(), encoderSize, attentionSize, contextSize);
     }
 
     @Override
     public String toString() {
-        return "BahdanauDecoderVertex(cell=" + cell + ", encoderSize=" + encoderSize + ", attentionSize="
+        return "BahdanauDecoderVertex(cell=" + getCell() + ", encoderSize=" + encoderSize + ", attentionSize="
                 + attentionSize + ", contextSize=" + contextSize + ")";
     }
 }

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.IWeightInit;
-import org.deeplearning4j.nn.weights.WeightInitXavier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -37,8 +36,6 @@ public class LuongAttentionVertex extends HandWrittenVertex {
     private Score score;
     private long decoderSize;
     private long encoderSize;
-    private IWeightInit weightInit;
-
     /** For JSON deserialisation only. */
     public LuongAttentionVertex() {
     }
@@ -82,14 +79,6 @@ public class LuongAttentionVertex extends HandWrittenVertex {
         this.encoderSize = encoderSize;
     }
 
-    public IWeightInit getWeightInit() {
-        return weightInit;
-    }
-
-    public void setWeightInit(IWeightInit weightInit) {
-        this.weightInit = weightInit;
-    }
-
     @Override
     public void defineParametersAndInputs(SDVertexParams params) {
         params.defineInputs("decoder", "encoder");
@@ -101,20 +90,13 @@ public class LuongAttentionVertex extends HandWrittenVertex {
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        IWeightInit init = weightInit != null ? weightInit : new WeightInitXavier();
+        IWeightInit init = weightInitOrDefault();
         if (score == Score.GENERAL) {
             INDArray wa = params.get(SCORE_WEIGHT_KEY);
             init.init(encoderSize, decoderSize, wa.shape(), 'c', wa);
         }
         INDArray wc = params.get(COMBINE_WEIGHT_KEY);
         init.init(encoderSize + decoderSize, decoderSize, wc.shape(), 'c', wc);
-    }
-
-    @Override
-    public void applyGlobalConfigToLayer(org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder globalConfig) {
-        if (weightInit == null) {
-            weightInit = globalConfig.getWeightInitFn();
-        }
     }
 
     @Override
@@ -154,19 +136,19 @@ public class LuongAttentionVertex extends HandWrittenVertex {
     @Override
     public GraphVertex clone() {
         LuongAttentionVertex copy = new LuongAttentionVertex(score, decoderSize, encoderSize);
-        copy.setWeightInit(weightInit);
+        copy.setWeightInit(getWeightInit());
         return copy;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof LuongAttentionVertex other && score == other.score && decoderSize == other.decoderSize
-                && encoderSize == other.encoderSize && Objects.equals(weightInit, other.weightInit);
+                && encoderSize == other.encoderSize && Objects.equals(getWeightInit(), other.getWeightInit());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(score, decoderSize, encoderSize, weightInit);
+        return Objects.hash(score, decoderSize, encoderSize, getWeightInit());
     }
 
     @Override

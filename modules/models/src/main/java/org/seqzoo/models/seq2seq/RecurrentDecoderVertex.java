@@ -3,7 +3,6 @@ package org.seqzoo.models.seq2seq;
 import java.util.Map;
 import java.util.Objects;
 
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
@@ -25,9 +24,8 @@ import org.seqzoo.models.rnn.LSTM;
  * Output: the decoder states {@code [B, H, T]}, zero at padded steps. The cell is a seqzoo {@code GRU} or
  * {@code LSTM} configuration (its {@code nIn}, {@code nOut}, activations and initialisation are used).
  */
-public class RecurrentDecoderVertex extends HandWrittenVertex {
+public class RecurrentDecoderVertex extends CellVertex {
 
-    private GatedRecurrentLayer cell;
     private long contextSize;
     private boolean projectContext;
 
@@ -41,21 +39,13 @@ public class RecurrentDecoderVertex extends HandWrittenVertex {
      * @param projectContext project {@code C} ({@code tanh(C·W_s + b_s)}); must be on when Hc ≠ H
      */
     public RecurrentDecoderVertex(GatedRecurrentLayer cell, long contextSize, boolean projectContext) {
-        this.cell = Objects.requireNonNull(cell, "cell");
+        super(cell);
         this.contextSize = contextSize;
         this.projectContext = projectContext;
-        if (!projectContext && contextSize != cell.getNOut()) {
+        if (!projectContext && contextSize != getCell().getNOut()) {
             throw new IllegalArgumentException("context size " + contextSize + " differs from the decoder's hidden size "
-                    + cell.getNOut() + ": the initial-state bridge must project it (projectContext=true)");
+                    + getCell().getNOut() + ": the initial-state bridge must project it (projectContext=true)");
         }
-    }
-
-    public GatedRecurrentLayer getCell() {
-        return cell;
-    }
-
-    public void setCell(GatedRecurrentLayer cell) {
-        this.cell = cell;
     }
 
     public long getContextSize() {
@@ -75,32 +65,20 @@ public class RecurrentDecoderVertex extends HandWrittenVertex {
     }
 
     StateBridge bridge() {
-        return new StateBridge(projectContext, contextSize, cell.getNOut(), cell instanceof LSTM);
+        return new StateBridge(projectContext, contextSize, getCell().getNOut(), lstm());
     }
 
     @Override
     public void defineParametersAndInputs(SDVertexParams params) {
         params.defineInputs("input", "context");
-        CellParams.declare(params, cell);
+        CellParams.declare(params, getCell());
         bridge().declare(params);
     }
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        CellParams.initialize(params, cell);
-        bridge().initialize(params, CellParams.weightInit(cell));
-    }
-
-    @Override
-    public char paramReshapeOrder(String paramName) {
-        return CellParams.isCellWeight(paramName) ? 'f' : 'c';
-    }
-
-    @Override
-    public void applyGlobalConfigToLayer(NeuralNetConfiguration.Builder globalConfig) {
-        if (cell.getWeightInitFn() == null) {
-            cell.setWeightInitFn(globalConfig.getWeightInitFn());
-        }
+        CellParams.initialize(params, getCell());
+        bridge().initialize(params, CellParams.weightInit(getCell()));
     }
 
     @Override
@@ -128,36 +106,36 @@ public class RecurrentDecoderVertex extends HandWrittenVertex {
                     + "context], got " + java.util.Arrays.toString(vertexInputs));
         }
         InputType.InputTypeRecurrent in = (InputType.InputTypeRecurrent) vertexInputs[0];
-        if (in.getSize() != cell.getNIn()) {
+        if (in.getSize() != getCell().getNIn()) {
             throw new InvalidInputTypeException("decoder inputs have size " + in.getSize() + ", the cell expects nIn="
-                    + cell.getNIn());
+                    + getCell().getNIn());
         }
         if (vertexInputs[1].arrayElementsPerExample() != contextSize) {
             throw new InvalidInputTypeException("context has " + vertexInputs[1].arrayElementsPerExample()
                     + " values per example, the bridge expects " + contextSize);
         }
-        return InputType.recurrent(cell.getNOut(), in.getTimeSeriesLength());
+        return InputType.recurrent(getCell().getNOut(), in.getTimeSeriesLength());
     }
 
     @Override
     public GraphVertex clone() {
-        return new RecurrentDecoderVertex((GatedRecurrentLayer) cell.clone(), contextSize, projectContext);
+        return new RecurrentDecoderVertex((GatedRecurrentLayer) getCell().clone(), contextSize, projectContext);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RecurrentDecoderVertex other && Objects.equals(cell, other.cell)
+        return o instanceof RecurrentDecoderVertex other && Objects.equals(getCell(), other.getCell())
                 && contextSize == other.contextSize && projectContext == other.projectContext;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(cell, contextSize, projectContext);
+        return Objects.hash(getCell(), contextSize, projectContext);
     }
 
     @Override
     public String toString() {
-        return "RecurrentDecoderVertex(cell=" + cell + ", contextSize=" + contextSize + ", projectContext="
+        return "RecurrentDecoderVertex(cell=" + getCell() + ", contextSize=" + contextSize + ", projectContext="
                 + projectContext + ")";
     }
 }

@@ -3,14 +3,11 @@ package org.seqzoo.models.seq2seq;
 import java.util.Map;
 import java.util.Objects;
 
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.IWeightInit;
-import org.deeplearning4j.nn.weights.WeightInitXavier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -33,7 +30,6 @@ public class SharedEmbeddingVertex extends HandWrittenVertex {
     private long vocabularySize;
     private long embeddingSize;
     private String ownerName;
-    private IWeightInit weightInit;
 
     /** For JSON deserialisation only. */
     public SharedEmbeddingVertex() {
@@ -88,14 +84,6 @@ public class SharedEmbeddingVertex extends HandWrittenVertex {
         this.ownerName = ownerName;
     }
 
-    public IWeightInit getWeightInit() {
-        return weightInit;
-    }
-
-    public void setWeightInit(IWeightInit weightInit) {
-        this.weightInit = weightInit;
-    }
-
     @Override
     public void defineParametersAndInputs(SDVertexParams params) {
         if (role == Role.OWNER) {
@@ -110,15 +98,7 @@ public class SharedEmbeddingVertex extends HandWrittenVertex {
     public void initializeParameters(Map<String, INDArray> params) {
         INDArray e = params.get(WEIGHT_KEY);
         if (e != null) {
-            (weightInit != null ? weightInit : new WeightInitXavier()).init(vocabularySize, embeddingSize, e.shape(),
-                    'c', e);
-        }
-    }
-
-    @Override
-    public void applyGlobalConfigToLayer(NeuralNetConfiguration.Builder globalConfig) {
-        if (weightInit == null) {
-            weightInit = globalConfig.getWeightInitFn();
+            weightInitOrDefault().init(vocabularySize, embeddingSize, e.shape(), 'c', e);
         }
     }
 
@@ -154,7 +134,7 @@ public class SharedEmbeddingVertex extends HandWrittenVertex {
     public GraphVertex clone() {
         SharedEmbeddingVertex copy = role == Role.OWNER ? owner(vocabularySize, embeddingSize)
                 : tiedTo(ownerName, vocabularySize, embeddingSize);
-        copy.setWeightInit(weightInit);
+        copy.setWeightInit(getWeightInit());
         return copy;
     }
 
@@ -162,12 +142,12 @@ public class SharedEmbeddingVertex extends HandWrittenVertex {
     public boolean equals(Object o) {
         return o instanceof SharedEmbeddingVertex other && role == other.role && vocabularySize == other.vocabularySize
                 && embeddingSize == other.embeddingSize && Objects.equals(ownerName, other.ownerName)
-                && Objects.equals(weightInit, other.weightInit);
+                && Objects.equals(getWeightInit(), other.getWeightInit());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(role, vocabularySize, embeddingSize, ownerName, weightInit);
+        return Objects.hash(role, vocabularySize, embeddingSize, ownerName, getWeightInit());
     }
 
     @Override
