@@ -37,7 +37,7 @@ import org.seqzoo.train.text.TokenizerChoice;
  * length, reversal helps, attention holds up. (Copy, not reverse: reversing the source of the reverse task
  * would put the first output token farthest from the decoder, the opposite of Sutskever's remedy.) Writes
  * {@code runs/bottleneck/table.md}.
- * Run: {@code ./seqzoo example bottleneck [STEPS]} (default 3000 per model; about an hour on 2 cores).
+ * Run: {@code ./seqzoo example bottleneck [STEPS]} (default 3000 per model; about 45 minutes on 2 cores).
  */
 public final class BottleneckExperiment {
 
