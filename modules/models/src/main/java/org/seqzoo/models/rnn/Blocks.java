@@ -5,13 +5,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Contiguous blocks of matrices and matrix products into existing arrays, for the work the recurrent kernels
- * do once per sequence (their time loops work on {@link NativeArray}s): row blocks of C-order matrices,
- * column blocks of {@code 'f'}-order ones.
+ * do once per sequence (their time loops work on {@link NativeArray}s) and for attention: row blocks of C-order
+ * matrices, and {@link #mmul} straight to OpenBLAS.
  *
  * <p>Views are built on the buffer directly: ND4J's {@code get(interval…)} returned an empty array for a row
  * range of a transposed parameter view in 1.0.0-M2.1.
  */
-final class Blocks {
+public final class Blocks {
 
     private Blocks() {
     }
@@ -22,14 +22,8 @@ final class Blocks {
         return view(matrix, new long[] {count, width}, new long[] {width, 1}, from * width);
     }
 
-    /** Columns {@code from … from+count-1} of an {@code 'f'}-order matrix with default strides. */
-    static INDArray cols(INDArray matrix, long from, long count) {
-        long height = matrix.size(0);
-        return view(matrix, new long[] {height, count}, new long[] {1, height}, from * height);
-    }
-
     /** A view of {@code base}'s buffer with the given shape and strides, {@code shift} elements further on. */
-    static INDArray view(INDArray base, long[] shape, long[] strides, long shift) {
+    private static INDArray view(INDArray base, long[] shape, long[] strides, long shift) {
         char order = strides[strides.length - 1] == 1 ? 'c' : 'f';
         return Nd4j.create(base.data(), shape, strides, base.offset() + shift, order, base.dataType());
     }
@@ -38,7 +32,7 @@ final class Blocks {
      * {@code c = op(a)·op(b) + beta·c}; operands and result may be views with unit stride in one dimension.
      * Straight to OpenBLAS ({@link NativeArray#mmul}): ND4J's {@code Mmul} op took 2–4× as long here.
      */
-    static void mmul(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
+    public static void mmul(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
         NativeArray.mmul(a, b, c, transA, transB, beta);
     }
 

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.seqzoo.models.rnn.StepInput;
+
+import static org.seqzoo.models.rnn.Blocks.mmul;
 
 /**
  * Bahdanau (additive) attention as a {@link StepInput} of the decoder's cell (Bahdanau, Cho &amp; Bengio 2014,
@@ -182,9 +182,5 @@ final class BahdanauAttention implements StepInput {
     /** The contexts of the forward steps so far: {@code [B, He, T]}. */
     INDArray contexts() {
         return Nd4j.stack(2, contexts.stream().map(INDArray::transpose).toArray(INDArray[]::new));
-    }
-
-    private static void mmul(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
-        Nd4j.exec(new Mmul(a, b, c, 1.0, beta, MMulTranspose.builder().transposeA(transA).transposeB(transB).build()));
     }
 }

@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqzoo.models.rnn.GateWeights;
 import org.seqzoo.models.rnn.RecurrentKernel;
 import org.seqzoo.models.rnn.RecurrentState;
 
@@ -52,7 +53,7 @@ public class BahdanauDecoderGraphVertex extends HandWrittenGraphVertex {
 
     /** Runs the cell with attention over {@code input} from {@code state}: for step-by-step decoding. */
     RecurrentKernel.Pass run(INDArray input, RecurrentState state, BahdanauAttention attention) {
-        return kernel.forward(CellParams.weights(params), input.castTo(dataType), state, null, attention, false, false,
+        return kernel.forward(GateWeights.of(params), input.castTo(dataType), state, null, attention, false, false,
                 LayerWorkspaceMgr.noWorkspaces());
     }
 
@@ -64,7 +65,7 @@ public class BahdanauDecoderGraphVertex extends HandWrittenGraphVertex {
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         BahdanauAttention attention = attention(inputs[1], inputMask(1), true);
-        RecurrentKernel.Pass pass = kernel.forward(CellParams.weights(params), inputs[0].castTo(dataType),
+        RecurrentKernel.Pass pass = kernel.forward(GateWeights.of(params), inputs[0].castTo(dataType),
                 initialState(inputs[2]), inputMask(0), attention, training, false, workspaceMgr);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             lastAttentionWeights = attention.weights().dup();
@@ -92,7 +93,7 @@ public class BahdanauDecoderGraphVertex extends HandWrittenGraphVertex {
         INDArray context = inputs[2].castTo(dataType);
         RecurrentState initial = initialState(context);
         BahdanauAttention attention = attention(inputs[1], inputMask(1), true);
-        RecurrentKernel.Pass pass = kernel.forward(CellParams.weights(params), inputs[0].castTo(dataType), initial,
+        RecurrentKernel.Pass pass = kernel.forward(GateWeights.of(params), inputs[0].castTo(dataType), initial,
                 inputMask(0), attention, true, true, workspaceMgr);
 
         long h = conf.getCell().getNOut();
@@ -112,8 +113,8 @@ public class BahdanauDecoderGraphVertex extends HandWrittenGraphVertex {
                 gradients.get(BahdanauDecoderVertex.KEY_WEIGHT_KEY), gradients.get(BahdanauDecoderVertex.SCORE_WEIGHT_KEY),
                 gradients.get(BahdanauDecoderVertex.CONTEXT_WEIGHT_KEY), encoderGrad,
                 contextEps.permute(2, 1, 0).dup('c')));
-        RecurrentKernel.InputGradients grads = kernel.backward(CellParams.weights(params),
-                CellParams.weights(gradients), pass, eps.get(all(), interval(0, h), all()), null, -1, workspaceMgr);
+        RecurrentKernel.InputGradients grads = kernel.backward(GateWeights.of(params),
+                GateWeights.of(gradients), pass, eps.get(all(), interval(0, h), all()), null, -1, workspaceMgr);
         attention.finishBackward();
         INDArray contextGrad = conf.bridge().backward(params, gradients, context, initial, grads.initialState());
 

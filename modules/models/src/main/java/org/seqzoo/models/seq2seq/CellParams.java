@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitXavier;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.seqzoo.models.rnn.GateWeights;
 import org.seqzoo.models.rnn.GatedParamInitializer;
 import org.seqzoo.models.rnn.GatedRecurrentLayer;
 
@@ -55,10 +54,5 @@ final class CellParams {
     /** The cell's weight initialisation, Xavier when none was configured. */
     static IWeightInit weightInit(GatedRecurrentLayer cell) {
         return cell.getWeightInitFn() != null ? cell.getWeightInitFn() : new WeightInitXavier();
-    }
-
-    /** The cell's parameters (or gradients) from a vertex's table. */
-    static GateWeights weights(Map<String, INDArray> table) {
-        return GateWeights.of(table);
     }
 }

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.seqzoo.models.rnn.GateWeights;
 import org.seqzoo.models.rnn.RecurrentKernel;
 import org.seqzoo.models.rnn.RecurrentState;
 
@@ -34,14 +35,14 @@ public class RecurrentDecoderGraphVertex extends HandWrittenGraphVertex {
 
     /** Runs the cell over {@code input} ({@code [B, nIn, T]}) from {@code state}: for step-by-step decoding. */
     public RecurrentKernel.Pass run(INDArray input, RecurrentState state, INDArray mask) {
-        return kernel.forward(CellParams.weights(params), input.castTo(dataType), state, mask, null, false, false,
+        return kernel.forward(GateWeights.of(params), input.castTo(dataType), state, mask, null, false, false,
                 LayerWorkspaceMgr.noWorkspaces());
     }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         RecurrentState initial = initialState(inputs[1]);
-        return kernel.forward(CellParams.weights(params), inputs[0].castTo(dataType), initial, inputMask(0), null,
+        return kernel.forward(GateWeights.of(params), inputs[0].castTo(dataType), initial, inputMask(0), null,
                 training, false, workspaceMgr).output();
     }
 
@@ -49,10 +50,10 @@ public class RecurrentDecoderGraphVertex extends HandWrittenGraphVertex {
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         INDArray context = inputs[1].castTo(dataType);
         RecurrentState initial = initialState(context);
-        RecurrentKernel.Pass pass = kernel.forward(CellParams.weights(params), inputs[0].castTo(dataType), initial,
+        RecurrentKernel.Pass pass = kernel.forward(GateWeights.of(params), inputs[0].castTo(dataType), initial,
                 inputMask(0), null, true, true, workspaceMgr);
-        RecurrentKernel.InputGradients grads = kernel.backward(CellParams.weights(params),
-                CellParams.weights(gradients), pass, epsilon, null, -1, workspaceMgr);
+        RecurrentKernel.InputGradients grads = kernel.backward(GateWeights.of(params),
+                GateWeights.of(gradients), pass, epsilon, null, -1, workspaceMgr);
         INDArray contextGrad = conf.bridge().backward(params, gradients, context, initial, grads.initialState());
 
         Gradient gradient = new DefaultGradient(getGradientsViewArray());

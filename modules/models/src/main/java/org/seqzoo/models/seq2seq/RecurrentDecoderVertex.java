@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqzoo.models.rnn.GatedRecurrentLayer;
-import org.seqzoo.models.rnn.LSTM;
 
 /**
  * A recurrent decoder whose first state comes from the encoder: the {@code INITIAL_STATE} bridge of
@@ -22,7 +21,7 @@ import org.seqzoo.models.rnn.LSTM;
  * <p>Inputs: {@code "input"} — the decoder inputs {@code [B, nIn, T]} (embedded {@code <s> y_1 …}, with the
  * target mask), and {@code "context"} — {@code C} {@code [B, Hc]} (e.g. from {@link FinalStateVertex}).
  * Output: the decoder states {@code [B, H, T]}, zero at padded steps. The cell is a seqzoo {@code GRU} or
- * {@code LSTM} configuration (its {@code nIn}, {@code nOut}, activations and initialisation are used).
+ * {@link org.seqzoo.models.rnn.LSTM} configuration (its {@code nIn}, {@code nOut}, activations and initialisation are used).
  */
 public class RecurrentDecoderVertex extends CellVertex {
 
