@@ -145,10 +145,8 @@ public final class GRUKernel implements RecurrentKernel {
         int h = pass.hidden;
         int batch = pass.batch;
         int hb = h * batch;
-        INDArray dhArray = pass.block(h, workspaces).assign(0.0);
-        if (lastStateGradient != null) {
-            dhArray.assign(lastStateGradient.h().transpose());
-        }
+        INDArray dhArray = pass.carriedStateGradient(lastStateGradient == null ? null : lastStateGradient.h(),
+                workspaces);
         NativeArray dh = NativeArray.of(dhArray);
         NativeArray carried = NativeArray.of(pass.block(h, workspaces));
         NativeArray dq = resetAfter ? null : NativeArray.of(pass.block(h, workspaces));

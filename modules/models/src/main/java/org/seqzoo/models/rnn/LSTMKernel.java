@@ -118,14 +118,10 @@ public final class LSTMKernel implements RecurrentKernel {
         int h = pass.hidden;
         int batch = pass.batch;
         int hb = h * batch;
-        INDArray dhArray = pass.block(h, workspaces).assign(0.0);
-        INDArray dcArray = pass.block(h, workspaces).assign(0.0);
-        if (lastStateGradient != null) {
-            dhArray.assign(lastStateGradient.h().transpose());
-            if (lastStateGradient.c() != null) {
-                dcArray.assign(lastStateGradient.c().transpose());
-            }
-        }
+        INDArray dhArray = pass.carriedStateGradient(lastStateGradient == null ? null : lastStateGradient.h(),
+                workspaces);
+        INDArray dcArray = pass.carriedStateGradient(lastStateGradient == null ? null : lastStateGradient.c(),
+                workspaces);
         NativeArray dh = NativeArray.of(dhArray);
         NativeArray dc = NativeArray.of(dcArray);
         NativeArray carriedH = NativeArray.of(pass.block(h, workspaces));

@@ -112,6 +112,15 @@ final class SequencePass {
         return workspaces.createUninitialized(work, type, new long[] {rows, batch}, 'c');
     }
 
+    /**
+     * The gradient carried into the backward loop for a state ({@code h} or {@code c}), {@code [H, B]}: the
+     * gradient arriving at the last step's state ({@code [B, H]}), or zeros when none arrives.
+     */
+    INDArray carriedStateGradient(INDArray arriving, LayerWorkspaceMgr workspaces) {
+        INDArray carried = block(hidden, workspaces);
+        return arriving == null ? carried.assign(0.0) : carried.assign(arriving.transpose());
+    }
+
     /** The mask value of step {@code t} for example {@code b}: 1 when unmasked. */
     double mask(int t, int b) {
         return mask == null ? 1.0 : mask[t * batch + b];

@@ -1,6 +1,5 @@
 package org.seqzoo.train.plots;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,10 +52,14 @@ class AttentionHeatmapTest {
     }
 
     @Test
-    void tokensNoInstalledFontCoversStillGiveAPicture() {
+    void tokensNoInstalledFontCoversStillGiveAPicture() throws IOException {
         List<String> chinese = List.of("夏天", "很", "热");
-        assertDoesNotThrow(() -> AttentionHeatmap.write(dir.resolve("zh.png"), chinese, SOURCE.subList(0, 2),
-                diagonal(2, 3), "夏天很热"));
+        Path png = dir.resolve("zh.png");
+        AttentionHeatmap.write(png, chinese, SOURCE.subList(0, 2), diagonal(2, 3), "夏天很热");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertTrue(TrainingCurvesTest.hasColour(image, 0x08306B), "the weights are drawn");
+        assertTrue(image.getWidth() > 3 * 40 && image.getHeight() > 2 * 40,
+                "size " + image.getWidth() + "x" + image.getHeight());
     }
 
     @Test
