@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.seqzoo.models.cpu.KernelThreads;
 import org.seqzoo.models.imports.TorchRnnGradients;
 import org.seqzoo.models.imports.TorchRnnImport;
 import org.seqzoo.models.imports.TorchRnnWeights;
@@ -48,15 +50,21 @@ import ai.djl.training.GradientCollector;
  */
 class PyTorchParityTest {
 
-    private static final int BATCH = 3;
     private static final int STEPS = 5;
     private static final int INPUT = 4;
     private static final int HIDDEN = 6;
     private static final double TOLERANCE = 1e-4;
 
+    private final int threadsBefore = KernelThreads.get();
+
     @BeforeAll
     static void offline() {
         TorchEngine.require();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        KernelThreads.set(threadsBefore);
     }
 
     static List<Arguments> cases() {
@@ -64,31 +72,39 @@ class PyTorchParityTest {
         for (int gates : new int[] {3, 4}) {
             for (boolean initialState : new boolean[] {false, true}) {
                 for (boolean variableLengths : new boolean[] {false, true}) {
-                    cases.add(Arguments.of(gates, initialState, variableLengths));
+                    // 3 sequences run as one part; 20 as two parts on two threads (KernelThreads).
+                    for (int batch : new int[] {3, 20}) {
+                        cases.add(Arguments.of(gates, initialState, variableLengths, batch));
+                    }
                 }
             }
         }
         return cases;
     }
 
-    @ParameterizedTest(name = "gates={0} initialState={1} variableLengths={2}")
+    @ParameterizedTest(name = "gates={0} initialState={1} variableLengths={2} batch={3}")
     @MethodSource("cases")
-    void outputsStatesAndGradientsMatchPyTorch(int gates, boolean withInitialState, boolean variableLengths) {
+    void outputsStatesAndGradientsMatchPyTorch(int gates, boolean withInitialState, boolean variableLengths,
+                                               int batch) {
+        KernelThreads.set(2);
         Random random = new Random(31L * gates + (withInitialState ? 7 : 0) + (variableLengths ? 3 : 0));
         boolean lstm = gates == 4;
         float[] weightIh = uniform(random, gates * HIDDEN * INPUT);
         float[] weightHh = uniform(random, gates * HIDDEN * HIDDEN);
         float[] biasIh = uniform(random, gates * HIDDEN);
         float[] biasHh = uniform(random, gates * HIDDEN);
-        float[] x = uniform(random, BATCH * STEPS * INPUT);           // [B, T, nIn]
-        float[] h0 = withInitialState ? uniform(random, BATCH * HIDDEN) : new float[BATCH * HIDDEN];
-        float[] c0 = withInitialState ? uniform(random, BATCH * HIDDEN) : new float[BATCH * HIDDEN];
-        float[] outWeights = uniform(random, BATCH * STEPS * HIDDEN); // R [B, T, H]
-        float[] hWeights = uniform(random, BATCH * HIDDEN);           // S [B, H]
-        float[] cWeights = uniform(random, BATCH * HIDDEN);
-        int[] lengths = variableLengths ? new int[] {STEPS, 2, 4} : new int[] {STEPS, STEPS, STEPS};
+        float[] x = uniform(random, batch * STEPS * INPUT);           // [B, T, nIn]
+        float[] h0 = withInitialState ? uniform(random, batch * HIDDEN) : new float[batch * HIDDEN];
+        float[] c0 = withInitialState ? uniform(random, batch * HIDDEN) : new float[batch * HIDDEN];
+        float[] outWeights = uniform(random, batch * STEPS * HIDDEN); // R [B, T, H]
+        float[] hWeights = uniform(random, batch * HIDDEN);           // S [B, H]
+        float[] cWeights = uniform(random, batch * HIDDEN);
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            lengths[b] = variableLengths ? 1 + (b * 3 + STEPS - 1) % STEPS : STEPS;   // STEPS, 3, 1, 4, 2, ...
+        }
 
-        Torch torch = torch(lstm, weightIh, weightHh, biasIh, biasHh, x, h0, c0, outWeights, hWeights, cWeights,
+        Torch torch = torch(batch, lstm, weightIh, weightHh, biasIh, biasHh, x, h0, c0, outWeights, hWeights, cWeights,
                 lengths);
 
         TorchRnnWeights torchWeights = new TorchRnnWeights(gates, Nd4j.create(weightIh, new long[] {gates * HIDDEN, INPUT}),
@@ -98,21 +114,21 @@ class PyTorchParityTest {
                 zerosLike(weights.b()), weights.rb() == null ? null : zerosLike(weights.rb()));
         RecurrentKernel kernel = lstm ? new LSTMKernel(new ActivationSigmoid(), new ActivationTanH())
                 : new GRUKernel(true, new ActivationSigmoid(), new ActivationTanH());
-        INDArray input = Nd4j.create(x, new long[] {BATCH, STEPS, INPUT}).permute(0, 2, 1);   // NCW
-        INDArray mask = Nd4j.zeros(DataType.FLOAT, BATCH, STEPS);
-        for (int b = 0; b < BATCH; b++) {
+        INDArray input = Nd4j.create(x, new long[] {batch, STEPS, INPUT}).permute(0, 2, 1);   // NCW
+        INDArray mask = Nd4j.zeros(DataType.FLOAT, batch, STEPS);
+        for (int b = 0; b < batch; b++) {
             for (int t = 0; t < lengths[b]; t++) {
                 mask.putScalar(b, t, 1.0);
             }
         }
-        RecurrentState initial = withInitialState ? new RecurrentState(Nd4j.create(h0, new long[] {BATCH, HIDDEN}),
-                lstm ? Nd4j.create(c0, new long[] {BATCH, HIDDEN}) : null) : null;
+        RecurrentState initial = withInitialState ? new RecurrentState(Nd4j.create(h0, new long[] {batch, HIDDEN}),
+                lstm ? Nd4j.create(c0, new long[] {batch, HIDDEN}) : null) : null;
         LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
         RecurrentKernel.Pass pass = kernel.forward(weights, input, initial, variableLengths ? mask : null, null, true,
                 true, noWorkspaces);
 
         float[] output = flat(pass.output().permute(0, 2, 1));              // [B, T, H]
-        for (int b = 0; b < BATCH; b++) {
+        for (int b = 0; b < batch; b++) {
             for (int t = lengths[b]; t < STEPS; t++) {
                 for (int k = 0; k < HIDDEN; k++) {
                     assertEquals(0f, output[(b * STEPS + t) * HIDDEN + k], 0f, "padded output must be 0");
@@ -125,13 +141,13 @@ class PyTorchParityTest {
             assertClose("c_T", torch.lastC, flat(pass.lastState().c()));
         }
 
-        INDArray epsilon = Nd4j.create(outWeights, new long[] {BATCH, STEPS, HIDDEN}).permute(0, 2, 1);
-        RecurrentState lastStateGradient = new RecurrentState(Nd4j.create(hWeights, new long[] {BATCH, HIDDEN}),
-                lstm ? Nd4j.create(cWeights, new long[] {BATCH, HIDDEN}) : null);
+        INDArray epsilon = Nd4j.create(outWeights, new long[] {batch, STEPS, HIDDEN}).permute(0, 2, 1);
+        RecurrentState lastStateGradient = new RecurrentState(Nd4j.create(hWeights, new long[] {batch, HIDDEN}),
+                lstm ? Nd4j.create(cWeights, new long[] {batch, HIDDEN}) : null);
         RecurrentKernel.InputGradients inputGradients = kernel.backward(weights, gradients, pass, epsilon,
                 lastStateGradient, -1, noWorkspaces);
         float[] dx = flat(inputGradients.input().permute(0, 2, 1));
-        for (int b = 0; b < BATCH; b++) {
+        for (int b = 0; b < batch; b++) {
             for (int t = lengths[b]; t < STEPS; t++) {
                 for (int i = 0; i < INPUT; i++) {
                     dx[(b * STEPS + t) * INPUT + i] = 0f;   // PyTorch never saw the padding
@@ -157,7 +173,8 @@ class PyTorchParityTest {
                          float[] dWeightIh, float[] dWeightHh, float[] dBiasIh, float[] dBiasHh) {
     }
 
-    private static Torch torch(boolean lstm, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh,
+    private static Torch torch(int batch, boolean lstm, float[] weightIh, float[] weightHh, float[] biasIh,
+                               float[] biasHh,
                                float[] x, float[] h0, float[] c0, float[] outWeights, float[] hWeights,
                                float[] cWeights, int[] lengths) {
         int gates = lstm ? 4 : 3;
@@ -166,22 +183,22 @@ class PyTorchParityTest {
             NDArray wHh = manager.create(weightHh, new Shape(gates * HIDDEN, HIDDEN));
             NDArray bIh = manager.create(biasIh);
             NDArray bHh = manager.create(biasHh);
-            NDArray input = manager.create(x, new Shape(BATCH, STEPS, INPUT));
-            NDArray hInit = manager.create(h0, new Shape(BATCH, HIDDEN));
-            NDArray cInit = manager.create(c0, new Shape(BATCH, HIDDEN));
+            NDArray input = manager.create(x, new Shape(batch, STEPS, INPUT));
+            NDArray hInit = manager.create(h0, new Shape(batch, HIDDEN));
+            NDArray cInit = manager.create(c0, new Shape(batch, HIDDEN));
             NDList trainable = new NDList(wIh, wHh, bIh, bHh, input, hInit, cInit);
             trainable.forEach(a -> a.setRequiresGradient(true));
-            NDArray r = manager.create(outWeights, new Shape(BATCH, STEPS, HIDDEN));
-            NDArray s = manager.create(hWeights, new Shape(BATCH, HIDDEN));
-            NDArray sc = manager.create(cWeights, new Shape(BATCH, HIDDEN));
+            NDArray r = manager.create(outWeights, new Shape(batch, STEPS, HIDDEN));
+            NDArray s = manager.create(hWeights, new Shape(batch, HIDDEN));
+            NDArray sc = manager.create(cWeights, new Shape(batch, HIDDEN));
 
-            float[] output = new float[BATCH * STEPS * HIDDEN];
-            float[] lastH = new float[BATCH * HIDDEN];
-            float[] lastC = new float[BATCH * HIDDEN];
+            float[] output = new float[batch * STEPS * HIDDEN];
+            float[] lastH = new float[batch * HIDDEN];
+            float[] lastC = new float[batch * HIDDEN];
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray loss = null;
                 NDList params = new NDList(wIh, wHh, bIh, bHh);
-                for (int b = 0; b < BATCH; b++) {   // one sequence at a time, at its own length
+                for (int b = 0; b < batch; b++) {   // one sequence at a time, at its own length
                     int len = lengths[b];
                     NDArray xb = input.get(b + ":" + (b + 1) + ", 0:" + len);
                     NDArray hb = hInit.get(b + ":" + (b + 1)).expandDims(0);          // [1, 1, H]

@@ -22,9 +22,16 @@ public final class Blocks {
         return view(matrix, new long[] {count, width}, new long[] {width, 1}, from * width);
     }
 
+    /** Entries {@code from … from+count-1} along dimension 0 of an array of any rank and strides, as a view. */
+    static INDArray leading(INDArray array, long from, long count) {
+        long[] shape = array.shape().clone();
+        shape[0] = count;
+        return view(array, shape, array.stride().clone(), from * array.stride(0));
+    }
+
     /** A view of {@code base}'s buffer with the given shape and strides, {@code shift} elements further on. */
     private static INDArray view(INDArray base, long[] shape, long[] strides, long shift) {
-        char order = strides[strides.length - 1] == 1 ? 'c' : 'f';
+        char order = strides[strides.length - 1] == 1 || strides[0] != 1 ? 'c' : 'f';
         return Nd4j.create(base.data(), shape, strides, base.offset() + shift, order, base.dataType());
     }
 

@@ -4,6 +4,8 @@ import static org.seqzoo.models.rnn.Blocks.columnMajor;
 import static org.seqzoo.models.rnn.Blocks.rows;
 import static org.seqzoo.models.rnn.NativeArray.gemm;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -24,9 +26,10 @@ import org.seqzoo.models.cpu.Nd4jThreads;
  * an optional {@link StepInput}) and applies the gates. The backward pass overwrites {@code Z} with
  * {@code dL/dZ}, so the input-weight, bias and input gradients are again one product each after the loop.
  *
- * <p>Inside the time loop a step is its recurrent product(s) through OpenBLAS and one pass of Java over the
- * step's gate blocks ({@link NativeArray}); the backward pass takes the activations' derivatives from their
- * stored outputs ({@link ScalarActivation}), so it evaluates no activation function.
+ * <p>Inside the time loop a step is its recurrent product(s) through OpenBLAS and a few loops of Java over the
+ * step's gate blocks, copied into {@code double[]}s ({@link NativeArray#read}) so that the JIT vectorises them;
+ * the backward pass takes the activations' derivatives from their stored outputs ({@link ScalarActivation}), so
+ * it evaluates no activation function.
  *
  * <p>Masks ({@code [B, T]}, 1 = real step) keep the state through padded steps
  * ({@code h_t = m_t h~_t + (1 - m_t) h_{t-1}}, exact for 0/1 masks) and zero the output there.
@@ -53,18 +56,19 @@ public final class GRUKernel implements RecurrentKernel {
     }
 
     /**
-     * A forward pass: the shared arrays, and per step {@code Uᵀ·h_{t-1}} ({@code [3H, B]}, reset-after, its n block
-     * with {@code b_un} added: what r multiplies) or {@code q_t = r_t ⊙ h_{t-1}} ({@code [H, B]}, reset-before).
+     * A forward pass: the batch's parts, and for each part per step {@code Uᵀ·h_{t-1}} ({@code [3H, B]},
+     * reset-after, its n block with {@code b_un} added: what r multiplies) or {@code q_t = r_t ⊙ h_{t-1}}
+     * ({@code [H, B]}, reset-before).
      */
-    record ForwardPass(SequencePass sequence, INDArray recurrent) implements Pass {
+    record ForwardPass(BatchParts split, List<INDArray> recurrent) implements Pass {
         @Override
         public INDArray output() {
-            return sequence.output();
+            return split.output();
         }
 
         @Override
         public RecurrentState lastState() {
-            return RecurrentState.of(sequence.lastHidden());
+            return RecurrentState.of(split.lastHidden());
         }
     }
 
@@ -72,158 +76,220 @@ public final class GRUKernel implements RecurrentKernel {
     public ForwardPass forward(GateWeights weights, INDArray input, RecurrentState initialState, INDArray mask,
                                StepInput stepInput, boolean training, boolean forBackprop,
                                LayerWorkspaceMgr workspaces) {
-        SequencePass seq = SequencePass.start("GRU", weights, input, initialState, mask, stepInput, forBackprop,
+        BatchParts split = BatchParts.start("GRU", weights, input, initialState, mask, stepInput, forBackprop,
                 workspaces);
+        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        double[] recurrentBias = resetAfter ? weights.rb().toDoubleVector() : null;
+        List<INDArray> recurrent = new ArrayList<>();
+        List<NativeArray> scratch = new ArrayList<>();
+        for (SequencePass seq : split.parts) {
+            recurrent.add(seq.block((long) seq.steps * (resetAfter ? 3 : 1) * seq.hidden, workspaces));
+            scratch.add(resetAfter ? null : NativeArray.of(seq.block(3L * seq.hidden, workspaces)));
+        }
+        split.run(p -> forwardLoop(split.parts.get(p), u, recurrentBias, NativeArray.of(recurrent.get(p)),
+                scratch.get(p)));
+        split.finish(workspaces);
+        return new ForwardPass(split, recurrent);
+    }
+
+    /** The time loop of one part of the batch. */
+    private void forwardLoop(SequencePass seq, NativeArray u, double[] recurrentBias, NativeArray rec,
+                             NativeArray scratch) {
         int h = seq.hidden;
         int batch = seq.batch;
         int hb = h * batch;
-        INDArray recurrentArray = seq.block((long) seq.steps * (resetAfter ? 3 * h : h), workspaces);
-        NativeArray rec = NativeArray.of(recurrentArray);
-        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
         NativeArray z = seq.zMem;
         NativeArray gates = seq.gatesMem;
         NativeArray states = seq.statesMem;
-        double[] recurrentBias = resetAfter ? weights.rb().toDoubleVector() : null;
-        NativeArray scratch = resetAfter ? null : NativeArray.of(seq.block(3 * h, workspaces));
+        StepInput stepInput = seq.stepInput;
+        // One step's blocks as double[]: gate pre-activations, then activations (r | z | n); recurrent products;
+        // h_{t-1} and h_t.
+        double[] act = new double[3 * hb];
+        double[] recurrent = new double[3 * hb];
+        double[] previous = new double[hb];
+        double[] next = new double[hb];
+        states.read(0, previous, 0, hb);
 
         for (int t = 0; t < seq.steps; t++) {
             int zt = t * 3 * hb;
             int hp = t * hb;
-            int hn = hp + hb;
             if (stepInput != null) {
                 stepInput.forward(t, rows(seq.states, (long) t * h, h), rows(seq.z, (long) t * 3 * h, 3 * h));
             }
+            z.read(zt, act, 0, 3 * hb);
             if (resetAfter) {
                 int rt = t * 3 * hb;
                 gemm(false, false, 3 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 0.0, rec, rt, batch);
-                for (int i = 0; i < h; i++) {
+                rec.read(rt, recurrent, 0, 3 * hb);
+                for (int k = 0; k < 2 * hb; k++) {
+                    act[k] += recurrent[k];
+                }
+                gateFn.apply(act, 0, 2 * hb, seq.fast);
+                for (int i = 0; i < h; i++) {                        // U_n h_{t-1} + b_un: what r multiplies
                     double bias = recurrentBias[i];
-                    for (int j = 0, idx = i * batch; j < batch; j++, idx++) {
-                        double r = gateFn.apply(z.get(zt + idx) + rec.get(rt + idx));
-                        double update = gateFn.apply(z.get(zt + hb + idx) + rec.get(rt + hb + idx));
-                        double recN = rec.get(rt + 2 * hb + idx) + bias;
-                        rec.set(rt + 2 * hb + idx, recN);
-                        double n = candidateFn.apply(z.get(zt + 2 * hb + idx) + r * recN);
-                        gates.set(zt + idx, r);
-                        gates.set(zt + hb + idx, update);
-                        gates.set(zt + 2 * hb + idx, n);
-                        states.set(hn + idx, next(seq, t, j, states.get(hp + idx), update, n));
+                    for (int k = 2 * hb + i * batch, end = k + batch; k < end; k++) {
+                        recurrent[k] += bias;
                     }
                 }
+                for (int k = 0; k < hb; k++) {
+                    act[2 * hb + k] += act[k] * recurrent[2 * hb + k];
+                }
+                rec.write(rt + 2 * hb, recurrent, 2 * hb, hb);
             } else {
-                int qt = t * hb;
                 gemm(false, false, 2 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 0.0, scratch, 0, batch);
-                for (int idx = 0; idx < 2 * hb; idx++) {
-                    gates.set(zt + idx, gateFn.apply(z.get(zt + idx) + scratch.get(idx)));
+                scratch.read(0, recurrent, 0, 2 * hb);
+                for (int k = 0; k < 2 * hb; k++) {
+                    act[k] += recurrent[k];
                 }
-                for (int idx = 0; idx < hb; idx++) {
-                    rec.set(qt + idx, gates.get(zt + idx) * states.get(hp + idx));
+                gateFn.apply(act, 0, 2 * hb, seq.fast);
+                for (int k = 0; k < hb; k++) {                       // q = r ⊙ h_{t-1}
+                    recurrent[k] = act[k] * previous[k];
                 }
+                int qt = t * hb;
+                rec.write(qt, recurrent, 0, hb);
                 gemm(false, false, h, batch, h, 1.0, u, 2 * h * h, h, rec, qt, batch, 0.0, scratch, 0, batch);
-                for (int idx = 0; idx < hb; idx++) {
-                    double n = candidateFn.apply(z.get(zt + 2 * hb + idx) + scratch.get(idx));
-                    gates.set(zt + 2 * hb + idx, n);
-                    states.set(hn + idx, next(seq, t, idx % batch, states.get(hp + idx), gates.get(zt + hb + idx), n));
+                scratch.read(0, recurrent, 0, hb);
+                for (int k = 0; k < hb; k++) {
+                    act[2 * hb + k] += recurrent[k];
                 }
             }
+            candidateFn.apply(act, 2 * hb, 3 * hb, seq.fast);
+            for (int k = 0; k < hb; k++) {                           // h~ = n + z ⊙ (h_{t-1} - n)
+                double n = act[2 * hb + k];
+                next[k] = n + act[hb + k] * (previous[k] - n);
+            }
+            seq.blend(t, next, previous, h);
+            gates.write(zt, act, 0, 3 * hb);
+            states.write(hp + hb, next, 0, hb);
+            double[] swap = previous;
+            previous = next;
+            next = swap;
         }
-        seq.finish(workspaces);
-        return new ForwardPass(seq, recurrentArray);
-    }
-
-    /** {@code h_t = m h~_t + (1 - m) h_{t-1}} with {@code h~_t = n + z ⊙ (h_{t-1} - n)} and {@code m} the mask. */
-    private static double next(SequencePass seq, int t, int b, double hPrev, double update, double n) {
-        return seq.blend(t, b, n + update * (hPrev - n), hPrev);
     }
 
     @Override
     public InputGradients backward(GateWeights weights, GateWeights gradients, Pass forwardPass, INDArray epsilon,
                                    RecurrentState lastStateGradient, int backLength, LayerWorkspaceMgr workspaces) {
         ForwardPass forward = (ForwardPass) forwardPass;
-        SequencePass pass = forward.sequence();
-        NativeArray eps = NativeArray.of(pass.outputGradient("GRU", gradients, epsilon, workspaces));
+        BatchParts split = forward.split();
+        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        List<BackwardPart> parts = new ArrayList<>();
+        for (int p = 0; p < split.count(); p++) {
+            BatchParts.PartGradients start = split.startBackward("GRU", p, gradients, epsilon, lastStateGradient,
+                    false, workspaces);
+            SequencePass pass = start.pass();
+            NativeArray dq = resetAfter ? null : NativeArray.of(pass.block(pass.hidden, workspaces));
+            parts.add(new BackwardPart(start, NativeArray.of(start.dh()), dq,
+                    NativeArray.of(forward.recurrent().get(p)), new double[pass.hidden]));
+        }
+        int first = split.parts.get(0).firstBackwardStep(backLength);
+        split.run(p -> backwardLoop(parts.get(p), u, first));
+        if (resetAfter) {
+            for (BackwardPart part : parts) {
+                SequencePass pass = part.start().pass();
+                part.start().gradients().rb().assign(Nd4j.createFromArray(part.recurrentBiasGrad()).castTo(pass.type)
+                        .reshape(1, pass.hidden));
+            }
+        }
+        // z now holds dL/dZ for every step: input weights, bias and input gradients in one product each.
+        return split.finishBackward(parts.stream().map(BackwardPart::start).toList(), first, 3 * split.parts.get(0)
+                .hidden, weights, workspaces);
+    }
+
+    /**
+     * One part's backward arrays beyond the common ones: the carried {@code dL/dh} as native memory, the
+     * reset-before {@code dq} block, the forward pass's recurrent products and the {@code b_un} gradient.
+     */
+    private record BackwardPart(BatchParts.PartGradients start, NativeArray dh, NativeArray dq, NativeArray rec,
+                                double[] recurrentBiasGrad) {
+    }
+
+    /** The backward time loop of one part of the batch, from the last step down to {@code first}. */
+    private void backwardLoop(BackwardPart part, NativeArray u, int first) {
+        SequencePass pass = part.start().pass();
         int h = pass.hidden;
         int batch = pass.batch;
         int hb = h * batch;
-        INDArray dhArray = pass.carriedStateGradient(lastStateGradient == null ? null : lastStateGradient.h(),
-                workspaces);
-        NativeArray dh = NativeArray.of(dhArray);
-        NativeArray carried = NativeArray.of(pass.block(h, workspaces));
-        NativeArray dq = resetAfter ? null : NativeArray.of(pass.block(h, workspaces));
-        NativeArray rec = NativeArray.of(forward.recurrent());
-        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        NativeArray outputGrad = part.start().outputGrad();
+        NativeArray dh = part.dh();
+        NativeArray dq = part.dq();
+        NativeArray rec = part.rec();
         NativeArray z = pass.zMem;
         NativeArray gates = pass.gatesMem;
         NativeArray states = pass.statesMem;
-        // dL/dU accumulates per step as its transpose [3H, H]: the 'f'-order [H, 3H] gradient's memory.
-        gradients.rw().assign(0.0);
-        NativeArray dUt = NativeArray.of(gradients.rw());
-        double[] recurrentBiasGrad = new double[h];
+        NativeArray dUt = NativeArray.of(part.start().gradients().rw());
+        double[] recurrentBiasGrad = part.recurrentBiasGrad();
+        // One step's blocks as double[]: dL/dh_t from later steps (then for h_{t-1}), the output gradient, the
+        // part of dL/dh_t a padded step carries over, dL/dh~_t, the gates r | z | n, h_{t-1}, the recurrent
+        // products (reset-after: U_n h_{t-1} + b_un) or dq, and dL/dZ (r | z | n).
+        double[] later = new double[hb];
+        double[] eps = new double[hb];
+        double[] carried = new double[hb];
+        double[] mixed = new double[hb];
+        double[] act = new double[3 * hb];
+        double[] previous = new double[hb];
+        double[] recurrent = new double[hb];
+        double[] dz = new double[3 * hb];
+        dh.read(0, later, 0, hb);
 
-        int first = pass.firstBackwardStep(backLength);
         for (int t = pass.steps - 1; t >= first; t--) {
             int zt = t * 3 * hb;
             int hp = t * hb;
-            // dh holds dL/dh_t from later steps. With h_t = m h~_t + (1 - m) h_{t-1} and output y_t = m h_t:
-            // dL/dh~_t = m (dh + eps_t), and (1 - m) dh passes to h_{t-1} unchanged (kept in `carried`).
+            outputGrad.read(hp, eps, 0, hb);
+            gates.read(zt, act, 0, 3 * hb);
+            states.read(hp, previous, 0, hb);
+            pass.splitStateGradient(t, later, eps, mixed, carried);
             // h~ = n + z ⊙ (h_{t-1} - n): dn = dh~ ⊙ (1 - z), dz = dh~ ⊙ (h_{t-1} - n), dh_{t-1} = dh~ ⊙ z + ...
-            for (int i = 0; i < h; i++) {
-                for (int j = 0, idx = i * batch; j < batch; j++, idx++) {
-                    double m = pass.mask(t, j);
-                    double later = dh.get(idx);
-                    double dMixed = m * (later + eps.get(hp + idx));
-                    carried.set(idx, (1.0 - m) * later);
-                    double r = gates.get(zt + idx);
-                    double update = gates.get(zt + hb + idx);
-                    double n = gates.get(zt + 2 * hb + idx);
-                    double hPrev = states.get(hp + idx);
-                    double dzN = dMixed * (1.0 - update) * candidateFn.derivativeAt(n);
-                    z.set(zt + hb + idx, dMixed * (hPrev - n) * gateFn.derivativeAt(update));
-                    z.set(zt + 2 * hb + idx, dzN);
-                    dh.set(idx, dMixed * update);
-                    if (resetAfter) {
-                        int rt = t * 3 * hb;
-                        double recN = rec.get(rt + 2 * hb + idx);          // U_n h_{t-1} + b_un
-                        double dzR = dzN * recN * gateFn.derivativeAt(r);  // dr = dz_n ⊙ (U_n h + b_un)
-                        double dRecN = dzN * r;                             // dL/d(U_n h + b_un)
-                        z.set(zt + idx, dzR);
-                        rec.set(rt + idx, dzR);                             // rec := dL/d(Uᵀ h_{t-1})
-                        rec.set(rt + hb + idx, z.get(zt + hb + idx));
-                        rec.set(rt + 2 * hb + idx, dRecN);
-                        recurrentBiasGrad[i] += dRecN;
-                    }
-                }
+            for (int k = 0; k < hb; k++) {
+                double update = act[hb + k];
+                double n = act[2 * hb + k];
+                dz[hb + k] = mixed[k] * (previous[k] - n);
+                dz[2 * hb + k] = mixed[k] * (1.0 - update);
+                later[k] = mixed[k] * update;
             }
+            gateFn.scaleByDerivative(act, hb, dz, hb, hb);
+            candidateFn.scaleByDerivative(act, 2 * hb, dz, 2 * hb, hb);
             if (resetAfter) {
                 int rt = t * 3 * hb;
+                rec.read(rt + 2 * hb, recurrent, 0, hb);             // U_n h_{t-1} + b_un
+                for (int k = 0; k < hb; k++) {
+                    dz[k] = dz[2 * hb + k] * recurrent[k];            // dr = dz_n ⊙ (U_n h + b_un)
+                    recurrent[k] = dz[2 * hb + k] * act[k];           // dL/d(U_n h + b_un) = dz_n ⊙ r
+                }
+                gateFn.scaleByDerivative(act, 0, dz, 0, hb);
+                for (int i = 0; i < h; i++) {
+                    double sum = 0.0;
+                    for (int k = i * batch, end = k + batch; k < end; k++) {
+                        sum += recurrent[k];
+                    }
+                    recurrentBiasGrad[i] += sum;
+                }
+                z.write(zt, dz, 0, 3 * hb);
+                rec.write(rt, dz, 0, 2 * hb);                         // rec := dL/d(Uᵀ h_{t-1})
+                rec.write(rt + 2 * hb, recurrent, 0, hb);
+                dh.write(0, later, 0, hb);
                 gemm(true, false, h, batch, 3 * h, 1.0, u, 0, h, rec, rt, batch, 1.0, dh, 0, batch);
                 gemm(false, true, 3 * h, h, batch, 1.0, rec, rt, batch, states, hp, batch, 1.0, dUt, 0, h);
             } else {
-                int qt = t * hb;                                            // q = r ⊙ h_{t-1}
+                int qt = t * hb;                                      // q = r ⊙ h_{t-1}
+                z.write(zt + hb, dz, hb, 2 * hb);
                 gemm(true, false, h, batch, h, 1.0, u, 2 * h * h, h, z, zt + 2 * hb, batch, 0.0, dq, 0, batch);
-                for (int idx = 0; idx < hb; idx++) {                        // dq = U_n · dz_n
-                    double r = gates.get(zt + idx);
-                    double hPrev = states.get(hp + idx);
-                    z.set(zt + idx, dq.get(idx) * hPrev * gateFn.derivativeAt(r));
-                    dh.set(idx, dh.get(idx) + dq.get(idx) * r);
+                dq.read(0, recurrent, 0, hb);                         // dq = U_n · dz_n
+                for (int k = 0; k < hb; k++) {
+                    dz[k] = recurrent[k] * previous[k];
+                    later[k] += recurrent[k] * act[k];
                 }
+                gateFn.scaleByDerivative(act, 0, dz, 0, hb);
+                z.write(zt, dz, 0, hb);
+                dh.write(0, later, 0, hb);
                 gemm(true, false, h, batch, 2 * h, 1.0, u, 0, h, z, zt, batch, 1.0, dh, 0, batch);
                 gemm(false, true, 2 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
                 gemm(false, true, h, h, batch, 1.0, z, zt + 2 * hb, batch, rec, qt, batch, 1.0, dUt, 2 * h * h, h);
             }
-            pass.stepInputBackward(t, 3 * h, dhArray);
-            if (pass.mask != null) {
-                for (int idx = 0; idx < hb; idx++) {
-                    dh.set(idx, dh.get(idx) + carried.get(idx));
-                }
-            }
+            pass.stepInputBackward(t, 3 * h, part.start().dh());
+            dh.read(0, later, 0, hb);
+            pass.addCarried(later, carried);
         }
-        if (resetAfter) {
-            gradients.rb().assign(Nd4j.createFromArray(recurrentBiasGrad).castTo(pass.type).reshape(1, h));
-        }
-
-        // z now holds dL/dZ for every step: input weights, bias and input gradients in one product each.
-        INDArray inputGrad = pass.projectBackward(first, 3 * h, weights, gradients, workspaces);
-        return new InputGradients(inputGrad, RecurrentState.of(dhArray.transpose()));
+        dh.write(0, later, 0, hb);
     }
 }

@@ -4,6 +4,8 @@ import static org.seqzoo.models.rnn.Blocks.columnMajor;
 import static org.seqzoo.models.rnn.Blocks.rows;
 import static org.seqzoo.models.rnn.NativeArray.gemm;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -44,17 +46,24 @@ public final class LSTMKernel implements RecurrentKernel {
         return new LSTMKernel(conf.getGateActivationFn(), conf.getActivationFn());
     }
 
-    /** A forward pass: the shared arrays, the cell states {@code [(T+1)·H, B]} and {@code tanh(c_t)} per step. */
-    record ForwardPass(SequencePass sequence, INDArray cells, INDArray cellOutputs) implements Pass {
+    /**
+     * A forward pass: the batch's parts, and for each part its cell states {@code [(T+1)·H, B]} and
+     * {@code tanh(c_t)} per step.
+     */
+    record ForwardPass(BatchParts split, List<INDArray> cells, List<INDArray> cellOutputs) implements Pass {
         @Override
         public INDArray output() {
-            return sequence.output();
+            return split.output();
         }
 
         @Override
         public RecurrentState lastState() {
-            long h = sequence.hidden;
-            return new RecurrentState(sequence.lastHidden(), rows(cells, sequence.steps * h, h).transpose());
+            List<INDArray> lastCells = new ArrayList<>();
+            for (int p = 0; p < split.count(); p++) {
+                long h = split.parts.get(p).hidden;
+                lastCells.add(rows(cells.get(p), split.parts.get(p).steps * h, h).transpose());
+            }
+            return new RecurrentState(split.lastHidden(), split.rows(lastCells));
         }
     }
 
@@ -62,20 +71,43 @@ public final class LSTMKernel implements RecurrentKernel {
     public ForwardPass forward(GateWeights weights, INDArray input, RecurrentState initialState, INDArray mask,
                                StepInput stepInput, boolean training, boolean forBackprop,
                                LayerWorkspaceMgr workspaces) {
-        SequencePass seq = SequencePass.start("LSTM", weights, input, initialState, mask, stepInput, forBackprop,
+        BatchParts split = BatchParts.start("LSTM", weights, input, initialState, mask, stepInput, forBackprop,
                 workspaces);
+        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        List<INDArray> cells = new ArrayList<>();
+        List<INDArray> cellOutputs = new ArrayList<>();
+        for (int p = 0; p < split.count(); p++) {
+            SequencePass seq = split.parts.get(p);
+            INDArray initialCell = initialState == null ? null : split.part(initialState.c(), p);
+            cells.add(StepMajorLayout.states(initialCell, seq.steps, seq.hidden, seq.batch, seq.type, seq.work,
+                    workspaces));
+            cellOutputs.add(seq.block((long) seq.steps * seq.hidden, workspaces));
+        }
+        split.run(p -> forwardLoop(split.parts.get(p), u, NativeArray.of(cells.get(p)),
+                NativeArray.of(cellOutputs.get(p))));
+        split.finish(workspaces);
+        return new ForwardPass(split, cells, cellOutputs);
+    }
+
+    /** The time loop of one part of the batch. */
+    private void forwardLoop(SequencePass seq, NativeArray u, NativeArray cells, NativeArray cellOutputs) {
         int h = seq.hidden;
         int batch = seq.batch;
         int hb = h * batch;
-        INDArray cellsArray = StepMajorLayout.states(initialState == null ? null : initialState.c(), seq.steps, h,
-                batch, seq.type, seq.work, workspaces);
-        INDArray cellOutputsArray = seq.block((long) seq.steps * h, workspaces);
-        NativeArray cells = NativeArray.of(cellsArray);
-        NativeArray cellOutputs = NativeArray.of(cellOutputsArray);
-        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
         NativeArray z = seq.zMem;
         NativeArray gates = seq.gatesMem;
         NativeArray states = seq.statesMem;
+        StepInput stepInput = seq.stepInput;
+        // One step's blocks as double[]: pre-activations, then activations (i | f | o | g); c_{t-1}, c_t,
+        // tanh(c_t), h_{t-1}, h_t.
+        double[] act = new double[4 * hb];
+        double[] previousCell = new double[hb];
+        double[] cell = new double[hb];
+        double[] cellOut = new double[hb];
+        double[] previous = new double[hb];
+        double[] next = new double[hb];
+        cells.read(0, previousCell, 0, hb);
+        states.read(0, previous, 0, hb);
 
         for (int t = 0; t < seq.steps; t++) {
             int zt = t * 4 * hb;
@@ -85,89 +117,136 @@ public final class LSTMKernel implements RecurrentKernel {
                 stepInput.forward(t, rows(seq.states, (long) t * h, h), rows(seq.z, (long) t * 4 * h, 4 * h));
             }
             gemm(false, false, 4 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 1.0, z, zt, batch);
-            // c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-            for (int i = 0; i < h; i++) {
-                for (int j = 0, idx = i * batch; j < batch; j++, idx++) {
-                    double in = gateFn.apply(z.get(zt + idx));
-                    double forget = gateFn.apply(z.get(zt + hb + idx));
-                    double out = gateFn.apply(z.get(zt + 2 * hb + idx));
-                    double g = cellFn.apply(z.get(zt + 3 * hb + idx));
-                    double cPrev = cells.get(hp + idx);
-                    double c = forget * cPrev + in * g;
-                    double tanhC = cellFn.apply(c);
-                    gates.set(zt + idx, in);
-                    gates.set(zt + hb + idx, forget);
-                    gates.set(zt + 2 * hb + idx, out);
-                    gates.set(zt + 3 * hb + idx, g);
-                    cellOutputs.set(hp + idx, tanhC);
-                    cells.set(hn + idx, seq.blend(t, j, c, cPrev));
-                    states.set(hn + idx, seq.blend(t, j, out * tanhC, states.get(hp + idx)));
-                }
+            z.read(zt, act, 0, 4 * hb);
+            gateFn.apply(act, 0, 3 * hb, seq.fast);
+            cellFn.apply(act, 3 * hb, 4 * hb, seq.fast);
+            for (int k = 0; k < hb; k++) {                           // c_t = f ⊙ c_{t-1} + i ⊙ g
+                cell[k] = act[hb + k] * previousCell[k] + act[k] * act[3 * hb + k];
+                cellOut[k] = cell[k];
             }
+            cellFn.apply(cellOut, 0, hb, seq.fast);
+            for (int k = 0; k < hb; k++) {                           // h_t = o ⊙ tanh(c_t)
+                next[k] = act[2 * hb + k] * cellOut[k];
+            }
+            seq.blend(t, cell, previousCell, h);
+            seq.blend(t, next, previous, h);
+            gates.write(zt, act, 0, 4 * hb);
+            cellOutputs.write(hp, cellOut, 0, hb);
+            cells.write(hn, cell, 0, hb);
+            states.write(hn, next, 0, hb);
+            double[] swap = previousCell;
+            previousCell = cell;
+            cell = swap;
+            swap = previous;
+            previous = next;
+            next = swap;
         }
-        seq.finish(workspaces);
-        return new ForwardPass(seq, cellsArray, cellOutputsArray);
     }
 
     @Override
     public InputGradients backward(GateWeights weights, GateWeights gradients, Pass forwardPass, INDArray epsilon,
                                    RecurrentState lastStateGradient, int backLength, LayerWorkspaceMgr workspaces) {
         ForwardPass forward = (ForwardPass) forwardPass;
-        SequencePass pass = forward.sequence();
-        NativeArray eps = NativeArray.of(pass.outputGradient("LSTM", gradients, epsilon, workspaces));
+        BatchParts split = forward.split();
+        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        List<BatchParts.PartGradients> parts = new ArrayList<>();
+        for (int p = 0; p < split.count(); p++) {
+            parts.add(split.startBackward("LSTM", p, gradients, epsilon, lastStateGradient, true, workspaces));
+        }
+        int first = split.parts.get(0).firstBackwardStep(backLength);
+        split.run(p -> backwardLoop(parts.get(p), u, NativeArray.of(forward.cells().get(p)),
+                NativeArray.of(forward.cellOutputs().get(p)), first));
+        return split.finishBackward(parts, first, 4 * split.parts.get(0).hidden, weights, workspaces);
+    }
+
+    /** The backward time loop of one part of the batch, from the last step down to {@code first}. */
+    private void backwardLoop(BatchParts.PartGradients part, NativeArray u, NativeArray cells,
+                              NativeArray cellOutputs, int first) {
+        SequencePass pass = part.pass();
         int h = pass.hidden;
         int batch = pass.batch;
         int hb = h * batch;
-        INDArray dhArray = pass.carriedStateGradient(lastStateGradient == null ? null : lastStateGradient.h(),
-                workspaces);
-        INDArray dcArray = pass.carriedStateGradient(lastStateGradient == null ? null : lastStateGradient.c(),
-                workspaces);
-        NativeArray dh = NativeArray.of(dhArray);
-        NativeArray dc = NativeArray.of(dcArray);
-        NativeArray carriedH = NativeArray.of(pass.block(h, workspaces));
-        NativeArray cells = NativeArray.of(forward.cells());
-        NativeArray cellOutputs = NativeArray.of(forward.cellOutputs());
-        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        NativeArray outputGrad = part.outputGrad();
+        NativeArray dh = NativeArray.of(part.dh());
+        NativeArray dc = NativeArray.of(part.dc());
         NativeArray z = pass.zMem;
         NativeArray gates = pass.gatesMem;
         NativeArray states = pass.statesMem;
-        gradients.rw().assign(0.0);
-        NativeArray dUt = NativeArray.of(gradients.rw());
+        NativeArray dUt = NativeArray.of(part.gradients().rw());
 
-        int first = pass.firstBackwardStep(backLength);
+        // One step's blocks as double[]: dL/dh_t and dL/dc_t from later steps, the output gradient, the part of
+        // dL/dh_t a padded step carries over, dL/dh~_t, dL/dc~_t, the gates i | f | o | g, c_{t-1}, tanh(c_t) and
+        // dL/dZ (i | f | o | g).
+        double[] laterH = new double[hb];
+        double[] laterC = new double[hb];
+        double[] eps = new double[hb];
+        double[] carriedH = new double[hb];
+        double[] mixedH = new double[hb];
+        double[] mixedC = new double[hb];
+        double[] act = new double[4 * hb];
+        double[] previousCell = new double[hb];
+        double[] cellOut = new double[hb];
+        double[] dz = new double[4 * hb];
+        dh.read(0, laterH, 0, hb);
+        dc.read(0, laterC, 0, hb);
+
         for (int t = pass.steps - 1; t >= first; t--) {
             int zt = t * 4 * hb;
             int hp = t * hb;
-            for (int idx = 0; idx < hb; idx++) {
-                // dh, dc hold dL/dh_t, dL/dc_t from later steps; masked steps pass (1 - m) of them on unchanged.
-                double m = pass.mask(t, idx % batch);
-                double laterH = dh.get(idx);
-                double laterC = dc.get(idx);
-                double dhMixed = m * (laterH + eps.get(hp + idx));
-                carriedH.set(idx, (1.0 - m) * laterH);
-                double in = gates.get(zt + idx);
-                double forget = gates.get(zt + hb + idx);
-                double out = gates.get(zt + 2 * hb + idx);
-                double g = gates.get(zt + 3 * hb + idx);
-                double tanhC = cellOutputs.get(hp + idx);
-                // h = o ⊙ tanh(c): do = dh ⊙ tanh(c), dc += dh ⊙ o ⊙ tanh'(c); then c = f ⊙ c_{t-1} + i ⊙ g.
-                double dcMixed = m * laterC + dhMixed * out * cellFn.derivativeAt(tanhC);
-                z.set(zt + idx, dcMixed * g * gateFn.derivativeAt(in));
-                z.set(zt + hb + idx, dcMixed * cells.get(hp + idx) * gateFn.derivativeAt(forget));
-                z.set(zt + 2 * hb + idx, dhMixed * tanhC * gateFn.derivativeAt(out));
-                z.set(zt + 3 * hb + idx, dcMixed * in * cellFn.derivativeAt(g));
-                dc.set(idx, dcMixed * forget + (1.0 - m) * laterC);
+            outputGrad.read(hp, eps, 0, hb);
+            gates.read(zt, act, 0, 4 * hb);
+            cells.read(hp, previousCell, 0, hb);
+            cellOutputs.read(hp, cellOut, 0, hb);
+            pass.splitStateGradient(t, laterH, eps, mixedH, carriedH);
+            // h = o ⊙ tanh(c): do = dh ⊙ tanh(c), dc += dh ⊙ o ⊙ tanh'(c); then c = f ⊙ c_{t-1} + i ⊙ g.
+            for (int k = 0; k < hb; k++) {
+                mixedC[k] = mixedH[k] * act[2 * hb + k];
             }
+            cellFn.scaleByDerivative(cellOut, 0, mixedC, 0, hb);
+            cellGradient(pass, t, laterC, mixedC, act);
+            for (int k = 0; k < hb; k++) {
+                double dcMixed = mixedC[k];
+                dz[k] = dcMixed * act[3 * hb + k];
+                dz[hb + k] = dcMixed * previousCell[k];
+                dz[2 * hb + k] = mixedH[k] * cellOut[k];
+                dz[3 * hb + k] = dcMixed * act[k];
+            }
+            gateFn.scaleByDerivative(act, 0, dz, 0, 3 * hb);
+            cellFn.scaleByDerivative(act, 3 * hb, dz, 3 * hb, hb);
+            z.write(zt, dz, 0, 4 * hb);
             gemm(true, false, h, batch, 4 * h, 1.0, u, 0, h, z, zt, batch, 0.0, dh, 0, batch);  // dh = U · dz_t
             gemm(false, true, 4 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
-            pass.stepInputBackward(t, 4 * h, dhArray);
-            if (pass.mask != null) {
-                for (int idx = 0; idx < hb; idx++) {
-                    dh.set(idx, dh.get(idx) + carriedH.get(idx));
-                }
+            pass.stepInputBackward(t, 4 * h, part.dh());
+            dh.read(0, laterH, 0, hb);
+            pass.addCarried(laterH, carriedH);
+        }
+        dh.write(0, laterH, 0, hb);
+        dc.write(0, laterC, 0, hb);
+    }
+
+    /**
+     * {@code dL/dc~_t = m dL/dc_t + dh-part} (the latter already in {@code mixed}), and the gradient passed to
+     * {@code c_{t-1}}: {@code later = dL/dc~_t ⊙ f + (1 - m) dL/dc_t} — a padded step ({@code m = 0}) passes
+     * {@code dL/dc_t} on unchanged.
+     */
+    private static void cellGradient(SequencePass pass, int t, double[] later, double[] mixed, double[] act) {
+        int hb = later.length;
+        if (pass.mask == null) {
+            for (int k = 0; k < hb; k++) {
+                mixed[k] += later[k];
+                later[k] = mixed[k] * act[hb + k];
+            }
+            return;
+        }
+        int batch = pass.batch;
+        for (int i = 0; i < pass.hidden; i++) {
+            int row = i * batch;
+            for (int j = 0; j < batch; j++) {
+                double m = pass.mask[t * batch + j];
+                int k = row + j;
+                mixed[k] += m * later[k];
+                later[k] = mixed[k] * act[hb + k] + (1.0 - m) * later[k];
             }
         }
-        INDArray inputGrad = pass.projectBackward(first, 4 * h, weights, gradients, workspaces);
-        return new InputGradients(inputGrad, new RecurrentState(dhArray.transpose(), dcArray.transpose()));
     }
 }

@@ -12,14 +12,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The memory of a dense ND4J array seen from Java: element {@code i} of its buffer (whatever the array's
- * shape says) read and written directly, and row-major matrix products on (element offset, leading
+ * The memory of a dense ND4J array seen from Java: ranges of its buffer (whatever the array's shape says)
+ * copied to and from {@code double[]}, and row-major matrix products on (element offset, leading
  * dimension) operands through OpenBLAS — the library ND4J's CPU backend itself calls.
  *
- * <p>This is how the recurrent kernels run their time loops: a step is one BLAS call plus one pass of
+ * <p>This is how the recurrent kernels run their time loops: a step is one BLAS call plus a few loops of
  * plain Java over its gate blocks, instead of ten or more ND4J ops and views, each of which costs
- * ~10–30 µs of dispatch on top of its arithmetic (measured; see README.md, "Performance"). Only
- * {@code FLOAT} and {@code DOUBLE} arrays in host memory are supported.
+ * ~10–30 µs of dispatch on top of its arithmetic (measured; see README.md, "Performance"). The loops run on
+ * {@code double[]} copies of the step's blocks ({@link #read}, {@link #write}): on Java arrays the JIT
+ * vectorises them, on native memory (element by element through a buffer) it does not, which made the gate
+ * pass 4–5× slower. Only {@code FLOAT} and {@code DOUBLE} arrays in host memory are supported.
  */
 abstract sealed class NativeArray {
 
@@ -65,9 +67,11 @@ abstract sealed class NativeArray {
         return true;
     }
 
-    abstract double get(int i);
+    /** Copies elements {@code offset … offset+length-1} into {@code dst} from {@code dstOffset} on. */
+    abstract void read(int offset, double[] dst, int dstOffset, int length);
 
-    abstract void set(int i, double value);
+    /** Copies {@code src[srcOffset … srcOffset+length-1]} into elements {@code offset …}. */
+    abstract void write(int offset, double[] src, int srcOffset, int length);
 
     /**
      * {@code C = alpha·op(A)·op(B) + beta·C} on row-major operands: {@code C} is {@code m × n} at element
@@ -148,6 +152,7 @@ abstract sealed class NativeArray {
     }
 
     private static final class Floats extends NativeArray {
+        private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
         private final FloatPointer pointer;
         private final FloatBuffer buffer;
 
@@ -165,13 +170,31 @@ abstract sealed class NativeArray {
         }
 
         @Override
-        double get(int i) {
-            return buffer.get(i);
+        void read(int offset, double[] dst, int dstOffset, int length) {
+            float[] floats = scratch(length);
+            buffer.get(offset, floats, 0, length);
+            for (int i = 0; i < length; i++) {
+                dst[dstOffset + i] = floats[i];
+            }
         }
 
         @Override
-        void set(int i, double value) {
-            buffer.put(i, (float) value);
+        void write(int offset, double[] src, int srcOffset, int length) {
+            float[] floats = scratch(length);
+            for (int i = 0; i < length; i++) {
+                floats[i] = (float) src[srcOffset + i];
+            }
+            buffer.put(offset, floats, 0, length);
+        }
+
+        /** A per-thread float[] of at least {@code length} elements, for the bulk copies. */
+        private static float[] scratch(int length) {
+            float[] floats = SCRATCH.get();
+            if (floats.length < length) {
+                floats = new float[length];
+                SCRATCH.set(floats);
+            }
+            return floats;
         }
 
         FloatPointer at(int offset) {
@@ -197,13 +220,13 @@ abstract sealed class NativeArray {
         }
 
         @Override
-        double get(int i) {
-            return buffer.get(i);
+        void read(int offset, double[] dst, int dstOffset, int length) {
+            buffer.get(offset, dst, dstOffset, length);
         }
 
         @Override
-        void set(int i, double value) {
-            buffer.put(i, value);
+        void write(int offset, double[] src, int srcOffset, int length) {
+            buffer.put(offset, src, srcOffset, length);
         }
 
         DoublePointer at(int offset) {

@@ -35,6 +35,8 @@ final class SequencePass {
     /** The mask step-major, {@code mask[t·B + b]}, or {@code null} when every step is real. */
     final double[] mask;
     final StepInput stepInput;
+    /** Computing in float32: the activations may use their fast approximations ({@link ScalarActivation}). */
+    final boolean fast;
     private final INDArray maskArray;
     private INDArray output;
 
@@ -55,6 +57,7 @@ final class SequencePass {
         this.maskArray = maskArray;
         this.mask = maskArray == null ? null : stepMajor(maskArray, steps, batch);
         this.stepInput = stepInput;
+        this.fast = type == DataType.FLOAT;
     }
 
     private static double[] stepMajor(INDArray mask, int steps, int batch) {
@@ -121,18 +124,56 @@ final class SequencePass {
         return arriving == null ? carried.assign(0.0) : carried.assign(arriving.transpose());
     }
 
-    /** The mask value of step {@code t} for example {@code b}: 1 when unmasked. */
-    double mask(int t, int b) {
-        return mask == null ? 1.0 : mask[t * batch + b];
+    /**
+     * {@code value = m·value + (1 - m)·previous} over step {@code t}'s block of {@code rows} features ({@code [rows,
+     * B]}, as {@code double[]}s), {@code m} the mask of each column: padded steps keep the previous state. Nothing
+     * to do when every step is real.
+     */
+    void blend(int t, double[] value, double[] previous, int rows) {
+        if (mask == null) {
+            return;
+        }
+        int maskRow = t * batch;
+        for (int i = 0; i < rows; i++) {
+            int row = i * batch;
+            for (int j = 0; j < batch; j++) {
+                double m = mask[maskRow + j];
+                value[row + j] = m * value[row + j] + (1.0 - m) * previous[row + j];
+            }
+        }
     }
 
-    /** {@code m·value + (1 - m)·previous} with {@code m} the mask of step {@code t}, example {@code b}. */
-    double blend(int t, int b, double value, double previous) {
+    /**
+     * Splits the gradient reaching state {@code h_t} ({@code [H, B]} blocks): with {@code h_t = m h~_t + (1 - m)
+     * h_{t-1}} and output {@code y_t = m h_t}, {@code mixed = dL/dh~_t = m (later + eps)}, and {@code carried =
+     * (1 - m) later} passes to {@code h_{t-1}} unchanged ({@code carried} is left alone when unmasked).
+     */
+    void splitStateGradient(int t, double[] later, double[] eps, double[] mixed, double[] carried) {
+        int hb = hidden * batch;
         if (mask == null) {
-            return value;
+            for (int k = 0; k < hb; k++) {
+                mixed[k] = later[k] + eps[k];
+            }
+            return;
         }
-        double m = mask[t * batch + b];
-        return m * value + (1.0 - m) * previous;
+        int maskRow = t * batch;
+        for (int i = 0; i < hidden; i++) {
+            int row = i * batch;
+            for (int j = 0; j < batch; j++) {
+                double m = mask[maskRow + j];
+                mixed[row + j] = m * (later[row + j] + eps[row + j]);
+                carried[row + j] = (1.0 - m) * later[row + j];
+            }
+        }
+    }
+
+    /** {@code gradient += carried} after a masked step's backward pass (see {@link #splitStateGradient}). */
+    void addCarried(double[] gradient, double[] carried) {
+        if (mask != null) {
+            for (int k = 0; k < gradient.length; k++) {
+                gradient[k] += carried[k];
+            }
+        }
     }
 
     /** Writes the NCW output from the states once the loop is done. */
@@ -150,14 +191,10 @@ final class SequencePass {
     }
 
     /**
-     * Checks the arguments of {@link RecurrentKernel#backward} and returns {@code dL/d output} as step blocks
-     * {@code [T·H, B]}.
+     * {@code dL/d output} of this part ({@code [B, H, T]}, shape checked by {@link BatchParts#checkOutputGradient})
+     * as step blocks {@code [T·H, B]}, after checking the layout of the gradient arrays.
      */
     INDArray outputGradient(String cell, GateWeights gradients, INDArray epsilon, LayerWorkspaceMgr workspaces) {
-        Preconditions.checkArgument(epsilon.rank() == 3 && epsilon.size(0) == batch && epsilon.size(1) == hidden
-                        && epsilon.size(2) == steps,
-                "%s epsilon must be [minibatch=%s, nOut=%s, time=%s], got %ndShape", cell, batch, hidden, steps,
-                epsilon);
         Preconditions.checkArgument(isColumnMajor(gradients.rw()) && isColumnMajor(gradients.w()),
                 "%s weight gradients must be 'f'-order arrays with default strides (DL4J gradient views are)", cell);
         return StepMajorLayout.outputGradient(epsilon.castTo(type), ArrayType.BP_WORKING_MEM, workspaces);

@@ -85,14 +85,31 @@ final class StepMajorLayout {
         return states;
     }
 
-    /** The outputs {@code [B, H, T]} ({@code 'f'}): state blocks 1…T, zeroed where {@code mask} ({@code [B, T]}) is 0. */
+    /**
+     * The outputs {@code [B, H, T]}: state blocks 1…T, zeroed where {@code mask} ({@code [B, T]}) is 0. Stored as a
+     * C-order {@code [H, T, B]} array (strides {@code [1, T·B, B]}), the layout in which DL4J's
+     * {@code RnnOutputLayer} (and {@code TimeSeriesUtils.reshape3dTo2d}) sees {@code [B·T, H]} without copying;
+     * an {@code 'f'}-order array would be copied on every forward and backward pass of such a layer.
+     */
     static INDArray output(INDArray states, INDArray mask, long steps, long hidden, long batch,
                            LayerWorkspaceMgr workspaces) {
-        INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, states.dataType(),
-                new long[] {batch, hidden, steps}, 'f');
-        output.permute(2, 1, 0).assign(rows(states, hidden, steps * hidden).reshape('c', steps, hidden, batch));
+        INDArray stored = workspaces.createUninitialized(ArrayType.ACTIVATIONS, states.dataType(),
+                new long[] {hidden, steps, batch}, 'c');
+        writeOutput(states, stored, steps, hidden);
+        return maskedOutput(stored, mask, steps, hidden, batch);
+    }
+
+    /** Copies state blocks 1…T of {@code states} ({@code [(T+1)·H, b]}) into {@code target} ({@code [H, T, b]}). */
+    static void writeOutput(INDArray states, INDArray target, long steps, long hidden) {
+        target.assign(rows(states, hidden, steps * hidden).reshape('c', steps, hidden, target.size(2))
+                .permute(1, 0, 2));
+    }
+
+    /** {@code stored} ({@code [H, T, B]}) seen as {@code [B, H, T]}, zeroed where {@code mask} is 0. */
+    static INDArray maskedOutput(INDArray stored, INDArray mask, long steps, long hidden, long batch) {
+        INDArray output = stored.permute(2, 0, 1);
         if (mask != null) {
-            output.muli(mask.castTo(states.dataType()).reshape(batch, 1, steps).broadcast(batch, hidden, steps));
+            output.muli(mask.castTo(stored.dataType()).reshape(batch, 1, steps).broadcast(batch, hidden, steps));
         }
         return output;
     }

@@ -67,13 +67,8 @@ class RecurrentKernelGradientTest {
         Nd4j.getRandom().setSeed(7);
         RecurrentKernel kernel = cell.kernel();
         int g = cell.gates() * HIDDEN;
-        // Weights in C order on purpose: the kernel copies them to its layout. Gradients must be 'f' like DL4J's.
-        GateWeights weights = new GateWeights(Nd4j.randn(DataType.DOUBLE, IN, g),
-                Nd4j.randn(DataType.DOUBLE, HIDDEN, g).muli(0.7), Nd4j.randn(DataType.DOUBLE, 1, g),
-                cell.hasRecurrentBias() ? Nd4j.randn(DataType.DOUBLE, 1, HIDDEN) : null);
-        GateWeights gradients = new GateWeights(Nd4j.create(DataType.DOUBLE, new long[] {IN, g}, 'f'),
-                Nd4j.create(DataType.DOUBLE, new long[] {HIDDEN, g}, 'f'), Nd4j.zeros(DataType.DOUBLE, 1, g),
-                cell.hasRecurrentBias() ? Nd4j.zeros(DataType.DOUBLE, 1, HIDDEN) : null);
+        GateWeights weights = cell.randomWeights(IN, HIDDEN, 0.7);
+        GateWeights gradients = cell.zeroGradients(IN, HIDDEN);
         INDArray x = Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS);
         boolean lstm = cell == Cell.LSTM;
         RecurrentState initial = new RecurrentState(Nd4j.randn(DataType.DOUBLE, BATCH, HIDDEN).muli(0.5),

@@ -2,8 +2,11 @@ package org.seqzoo.models.testing;
 
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.seqzoo.models.rnn.GRU;
 import org.seqzoo.models.rnn.GRUKernel;
+import org.seqzoo.models.rnn.GateWeights;
 import org.seqzoo.models.rnn.GatedRecurrentLayer;
 import org.seqzoo.models.rnn.LSTM;
 import org.seqzoo.models.rnn.LSTMKernel;
@@ -43,5 +46,24 @@ public enum Cell {
     public RecurrentKernel kernel() {
         return this == LSTM ? new LSTMKernel(new ActivationSigmoid(), new ActivationTanH())
                 : new GRUKernel(this == GRU_RESET_AFTER, new ActivationSigmoid(), new ActivationTanH());
+    }
+
+    /**
+     * Random double-precision weights for {@code nIn} inputs and {@code hidden} units, the recurrent ones scaled
+     * by {@code recurrentScale}; in C order on purpose (the kernels copy them to their layout).
+     */
+    public GateWeights randomWeights(int nIn, int hidden, double recurrentScale) {
+        int g = gates * hidden;
+        return new GateWeights(Nd4j.randn(DataType.DOUBLE, nIn, g),
+                Nd4j.randn(DataType.DOUBLE, hidden, g).muli(recurrentScale), Nd4j.randn(DataType.DOUBLE, 1, g),
+                recurrentBias ? Nd4j.randn(DataType.DOUBLE, 1, hidden) : null);
+    }
+
+    /** Zeroed gradient arrays for {@link #randomWeights}' shapes, weights in {@code 'f'} order like DL4J's views. */
+    public GateWeights zeroGradients(int nIn, int hidden) {
+        int g = gates * hidden;
+        return new GateWeights(Nd4j.create(DataType.DOUBLE, new long[] {nIn, g}, 'f'),
+                Nd4j.create(DataType.DOUBLE, new long[] {hidden, g}, 'f'), Nd4j.zeros(DataType.DOUBLE, 1, g),
+                recurrentBias ? Nd4j.zeros(DataType.DOUBLE, 1, hidden) : null);
     }
 }

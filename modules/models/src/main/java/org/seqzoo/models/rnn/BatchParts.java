@@ -1,0 +1,203 @@
+package org.seqzoo.models.rnn;
+
+import static org.seqzoo.models.rnn.Blocks.leading;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.seqzoo.models.cpu.KernelThreads;
+
+/**
+ * A recurrent pass over a minibatch split into column ranges ("parts") of the batch, one {@link SequencePass}
+ * each, whose time loops run on separate threads ({@link KernelThreads}): the sequences of a minibatch never
+ * interact, so the parts need no synchronisation. Everything that allocates ND4J arrays (the parts' set-up,
+ * the combined output and gradients) happens on the calling thread, in its workspaces; the loops themselves
+ * only touch native memory through {@link NativeArray} and OpenBLAS.
+ *
+ * <p>A pass with a {@link StepInput} (attention decoders) is not split: the step input runs ND4J ops on the
+ * whole batch inside the loop.
+ */
+final class BatchParts {
+
+    final List<SequencePass> parts;
+    /** First batch column of each part, and the batch size at the end. */
+    private final long[] from;
+    private final INDArray mask;
+    private INDArray output;
+
+    private BatchParts(List<SequencePass> parts, long[] from, INDArray mask) {
+        this.parts = parts;
+        this.from = from;
+        this.mask = mask;
+    }
+
+    /**
+     * Checks the arguments of {@link RecurrentKernel#forward} ({@code cell} names the cell in messages), splits the
+     * batch and starts a {@link SequencePass} for each part.
+     */
+    static BatchParts start(String cell, GateWeights weights, INDArray input, RecurrentState initialState,
+                            INDArray mask, StepInput stepInput, boolean forBackprop, LayerWorkspaceMgr workspaces) {
+        long batch = input.size(0);
+        int count = stepInput != null || input.rank() != 3 ? 1 : KernelThreads.parts(batch, input.size(2));
+        long[] from = new long[count + 1];
+        for (int p = 0; p <= count; p++) {
+            from[p] = batch * p / count;
+        }
+        List<SequencePass> parts = new ArrayList<>(count);
+        for (int p = 0; p < count; p++) {
+            long start = from[p];
+            long size = from[p + 1] - start;
+            RecurrentState state = initialState == null ? null : new RecurrentState(
+                    part(initialState.h(), start, size, count), part(initialState.c(), start, size, count));
+            parts.add(SequencePass.start(cell, weights, part(input, start, size, count), state,
+                    part(mask, start, size, count), stepInput, forBackprop, workspaces));
+        }
+        return new BatchParts(parts, from, mask);
+    }
+
+    /** Rows {@code start … start+size-1} of {@code array} (the array itself when not split, or {@code null}). */
+    private static INDArray part(INDArray array, long start, long size, int count) {
+        return array == null || count == 1 || array.rank() < 2 ? array : leading(array, start, size);
+    }
+
+    /** Rows of part {@code p} of an array whose first dimension is the batch (or {@code null}). */
+    INDArray part(INDArray array, int p) {
+        return part(array, from[p], from[p + 1] - from[p], parts.size());
+    }
+
+    int count() {
+        return parts.size();
+    }
+
+    /** Runs {@code loop(p)} for every part, on {@link KernelThreads}. */
+    void run(IntConsumer loop) {
+        KernelThreads.run(parts.size(), loop);
+    }
+
+    /** Writes the NCW output from the parts' states once their loops are done (see {@link StepMajorLayout#output}). */
+    void finish(LayerWorkspaceMgr workspaces) {
+        if (parts.size() == 1) {
+            parts.get(0).finish(workspaces);
+            output = parts.get(0).output();
+            return;
+        }
+        SequencePass first = parts.get(0);
+        long batch = from[parts.size()];
+        INDArray stored = workspaces.createUninitialized(ArrayType.ACTIVATIONS, first.type,
+                new long[] {first.hidden, first.steps, batch}, 'c');
+        for (int p = 0; p < parts.size(); p++) {
+            INDArray columns = leading(stored.permute(2, 0, 1), from[p], from[p + 1] - from[p]).permute(1, 2, 0);
+            StepMajorLayout.writeOutput(parts.get(p).states, columns, first.steps, first.hidden);
+        }
+        output = StepMajorLayout.maskedOutput(stored, mask, first.steps, first.hidden, batch);
+    }
+
+    /** Outputs {@code [B, H, T]} after {@link #finish}. */
+    INDArray output() {
+        return output;
+    }
+
+    /** {@code h} after the last step, {@code [B, H]}. */
+    INDArray lastHidden() {
+        return rows(parts.stream().map(SequencePass::lastHidden).toList());
+    }
+
+    /** The parts' {@code [B_p, F]} arrays stacked into one {@code [B, F]} array. */
+    INDArray rows(List<INDArray> partRows) {
+        return partRows.size() == 1 ? partRows.get(0) : Nd4j.concat(0, partRows.toArray(INDArray[]::new));
+    }
+
+    /** Checks that {@code dL/d output} has the output's shape {@code [B, H, T]} before it is split. */
+    private void checkOutputGradient(String cell, INDArray epsilon) {
+        SequencePass first = parts.get(0);
+        long batch = from[parts.size()];
+        Preconditions.checkArgument(epsilon.rank() == 3 && epsilon.size(0) == batch
+                        && epsilon.size(1) == first.hidden && epsilon.size(2) == first.steps,
+                "%s epsilon must be [minibatch=%s, nOut=%s, time=%s], got %ndShape", cell, batch, first.hidden,
+                first.steps, epsilon);
+    }
+
+    /**
+     * What the backward loop of one part starts from: the part, the gradient arrays it writes into
+     * ({@code gradients} itself for part 0, zeroed arrays of the same shapes for the others, summed by
+     * {@link #finishBackward}; the recurrent-weight gradient is zeroed for the loop to accumulate into),
+     * {@code dL/d output} as step blocks, and the carried {@code dL/dh} and (LSTM) {@code dL/dc}, {@code [H, B]}.
+     */
+    record PartGradients(SequencePass pass, GateWeights gradients, NativeArray outputGrad, INDArray dh,
+                         INDArray dc) {
+    }
+
+    /** Sets up {@link PartGradients} for part {@code p}; {@code withCell} for an LSTM's {@code dL/dc}. */
+    PartGradients startBackward(String cell, int p, GateWeights gradients, INDArray epsilon,
+                                RecurrentState lastStateGradient, boolean withCell, LayerWorkspaceMgr workspaces) {
+        if (p == 0) {
+            checkOutputGradient(cell, epsilon);
+        }
+        SequencePass pass = parts.get(p);
+        GateWeights partGradients = p == 0 ? gradients : new GateWeights(zerosLike(gradients.w(), workspaces),
+                zerosLike(gradients.rw(), workspaces), zerosLike(gradients.b(), workspaces),
+                gradients.rb() == null ? null : zerosLike(gradients.rb(), workspaces));
+        NativeArray outputGrad = NativeArray.of(pass.outputGradient(cell, partGradients, part(epsilon, p),
+                workspaces));
+        INDArray dh = pass.carriedStateGradient(lastStateGradient == null ? null : part(lastStateGradient.h(), p),
+                workspaces);
+        INDArray dc = !withCell ? null : pass.carriedStateGradient(lastStateGradient == null ? null
+                : part(lastStateGradient.c(), p), workspaces);
+        partGradients.rw().assign(0.0);
+        return new PartGradients(pass, partGradients, outputGrad, dh, dc);
+    }
+
+    private static INDArray zerosLike(INDArray array, LayerWorkspaceMgr workspaces) {
+        return workspaces.create(ArrayType.BP_WORKING_MEM, array.dataType(), array.shape(), array.ordering());
+    }
+
+    /**
+     * After the parts' backward loops (which left {@code dL/dZ} in each part's {@code Z}, from step {@code first}
+     * on): the input-weight, bias and input gradients of each part, the parts' parameter gradients summed into
+     * part 0's, and the input and initial-state gradients of the whole batch.
+     */
+    RecurrentKernel.InputGradients finishBackward(List<PartGradients> partGradients, int first, int gateRows,
+                                                  GateWeights weights, LayerWorkspaceMgr workspaces) {
+        List<INDArray> inputGradients = new ArrayList<>();
+        List<INDArray> hGradients = new ArrayList<>();
+        List<INDArray> cGradients = new ArrayList<>();
+        for (PartGradients part : partGradients) {
+            inputGradients.add(part.pass().projectBackward(first, gateRows, weights, part.gradients(), workspaces));
+            hGradients.add(part.dh().transpose());
+            if (part.dc() != null) {
+                cGradients.add(part.dc().transpose());
+            }
+        }
+        GateWeights gradients = partGradients.get(0).gradients();
+        for (PartGradients other : partGradients.subList(1, partGradients.size())) {
+            gradients.w().addi(other.gradients().w());
+            gradients.rw().addi(other.gradients().rw());
+            gradients.b().addi(other.gradients().b());
+            if (gradients.rb() != null) {
+                gradients.rb().addi(other.gradients().rb());
+            }
+        }
+        return new RecurrentKernel.InputGradients(inputGradient(inputGradients, workspaces),
+                new RecurrentState(rows(hGradients), cGradients.isEmpty() ? null : rows(cGradients)));
+    }
+
+    /** The parts' input gradients {@code [B_p, nIn, T]} as one {@code [B, nIn, T]} array. */
+    private INDArray inputGradient(List<INDArray> partGradients, LayerWorkspaceMgr workspaces) {
+        if (partGradients.size() == 1) {
+            return partGradients.get(0);
+        }
+        INDArray first = partGradients.get(0);
+        INDArray all = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, first.dataType(),
+                new long[] {from[parts.size()], first.size(1), first.size(2)}, 'f');
+        for (int p = 0; p < partGradients.size(); p++) {
+            part(all, p).assign(partGradients.get(p));
+        }
+        return all;
+    }
+}
