@@ -29,12 +29,15 @@ final class BatchParts {
     /** First batch column of each part, and the batch size at the end. */
     private final long[] from;
     private final INDArray mask;
+    private final InputProjection projection;
     private INDArray output;
+    private INDArray inputGradient;
 
-    private BatchParts(List<SequencePass> parts, long[] from, INDArray mask) {
+    private BatchParts(List<SequencePass> parts, long[] from, INDArray mask, InputProjection projection) {
         this.parts = parts;
         this.from = from;
         this.mask = mask;
+        this.projection = projection;
     }
 
     /**
@@ -43,8 +46,31 @@ final class BatchParts {
      */
     static BatchParts start(String cell, GateWeights weights, INDArray input, RecurrentState initialState,
                             INDArray mask, StepInput stepInput, boolean forBackprop, LayerWorkspaceMgr workspaces) {
+        long h = weights.hidden();
+        long g = weights.w().size(1);
+        long nIn = weights.w().size(0);
+        Preconditions.checkArgument(input.rank() == 3 && input.size(1) == nIn,
+                "%s input must be [minibatch, nIn=%s, time], got %ndShape", cell, nIn, input);
         long batch = input.size(0);
-        int count = stepInput != null || input.rank() != 3 ? 1 : KernelThreads.parts(batch, input.size(2));
+        long steps = input.size(2);
+        Preconditions.checkArgument((steps + 1) * g * batch <= Integer.MAX_VALUE,
+                "%s sequence too large for one pass: [minibatch=%s, time=%s] with %s gate units", cell, batch,
+                steps, g);
+        if (initialState != null) {
+            for (INDArray state : new INDArray[] {initialState.h(), initialState.c()}) {
+                Preconditions.checkArgument(state == null || (state.rank() == 2 && state.size(0) == batch
+                                && state.size(1) == h),
+                        "%s initial state must be [minibatch=%s, nOut=%s], got %ndShape (rnnTimeStep with a"
+                                + " different minibatch size, or forgot rnnClearPreviousState?)", cell, batch, h, state);
+            }
+        }
+        Preconditions.checkArgument(mask == null || (mask.rank() == 2 && mask.size(0) == batch
+                        && mask.size(1) == steps),
+                "%s mask must be [minibatch=%s, time=%s], got %ndShape", cell, batch, steps, mask);
+
+        ArrayType work = forBackprop ? ArrayType.BP_WORKING_MEM : ArrayType.FF_WORKING_MEM;
+        InputProjection projection = InputProjection.of(weights, input, work, workspaces);
+        int count = stepInput != null ? 1 : KernelThreads.parts(batch, steps);
         long[] from = new long[count + 1];
         for (int p = 0; p <= count; p++) {
             from[p] = batch * p / count;
@@ -53,12 +79,11 @@ final class BatchParts {
         for (int p = 0; p < count; p++) {
             long start = from[p];
             long size = from[p + 1] - start;
-            RecurrentState state = initialState == null ? null : new RecurrentState(
-                    part(initialState.h(), start, size, count), part(initialState.c(), start, size, count));
-            parts.add(SequencePass.start(cell, weights, part(input, start, size, count), state,
-                    part(mask, start, size, count), stepInput, forBackprop, workspaces));
+            INDArray initialHidden = initialState == null ? null : part(initialState.h(), start, size, count);
+            parts.add(SequencePass.start(projection, (int) start, (int) size, (int) h, initialHidden,
+                    part(mask, start, size, count), stepInput, work, workspaces));
         }
-        return new BatchParts(parts, from, mask);
+        return new BatchParts(parts, from, mask, projection);
     }
 
     /** Rows {@code start … start+size-1} of {@code array} (the array itself when not split, or {@code null}). */
@@ -124,20 +149,27 @@ final class BatchParts {
     }
 
     /**
-     * What the backward loop of one part starts from: the part, the gradient arrays it writes into
+     * What the backward loop of one part starts from and writes into: the part; its parameter gradient arrays
      * ({@code gradients} itself for part 0, zeroed arrays of the same shapes for the others, summed by
-     * {@link #finishBackward}; the recurrent-weight gradient is zeroed for the loop to accumulate into),
-     * {@code dL/d output} as step blocks, and the carried {@code dL/dh} and (LSTM) {@code dL/dc}, {@code [H, B]}.
+     * {@link #finishBackward}), of which the weights' accumulate in the loop ({@code inputWeightGradientT} is the
+     * memory of {@code dL/dW}) and the bias's in {@code biasGradient}; {@code dL/d output} as step blocks; the
+     * carried {@code dL/dh} and (LSTM) {@code dL/dc}, {@code [H, B]}; and the whole batch's input gradient, of
+     * which the part writes its columns.
      */
-    record PartGradients(SequencePass pass, GateWeights gradients, NativeArray outputGrad, INDArray dh,
-                         INDArray dc) {
+    record PartGradients(SequencePass pass, GateWeights gradients, NativeArray outputGrad, INDArray dh, INDArray dc,
+                         NativeArray inputWeightGradientT, double[] biasGradient, NativeArray inputGradient) {
     }
 
-    /** Sets up {@link PartGradients} for part {@code p}; {@code withCell} for an LSTM's {@code dL/dc}. */
+    /**
+     * Sets up {@link PartGradients} for part {@code p} of a backward pass reaching down to step {@code first};
+     * {@code withCell} for an LSTM's {@code dL/dc}.
+     */
     PartGradients startBackward(String cell, int p, GateWeights gradients, INDArray epsilon,
-                                RecurrentState lastStateGradient, boolean withCell, LayerWorkspaceMgr workspaces) {
+                                RecurrentState lastStateGradient, boolean withCell, int first,
+                                LayerWorkspaceMgr workspaces) {
         if (p == 0) {
             checkOutputGradient(cell, epsilon);
+            inputGradient = projection.inputGradientArray(first, workspaces);
         }
         SequencePass pass = parts.get(p);
         GateWeights partGradients = p == 0 ? gradients : new GateWeights(zerosLike(gradients.w(), workspaces),
@@ -150,7 +182,9 @@ final class BatchParts {
         INDArray dc = !withCell ? null : pass.carriedStateGradient(lastStateGradient == null ? null
                 : part(lastStateGradient.c(), p), workspaces);
         partGradients.rw().assign(0.0);
-        return new PartGradients(pass, partGradients, outputGrad, dh, dc);
+        partGradients.w().assign(0.0);
+        return new PartGradients(pass, partGradients, outputGrad, dh, dc, NativeArray.of(partGradients.w()),
+                new double[(int) gradients.b().length()], NativeArray.of(inputGradient));
     }
 
     private static INDArray zerosLike(INDArray array, LayerWorkspaceMgr workspaces) {
@@ -158,17 +192,15 @@ final class BatchParts {
     }
 
     /**
-     * After the parts' backward loops (which left {@code dL/dZ} in each part's {@code Z}, from step {@code first}
-     * on): the input-weight, bias and input gradients of each part, the parts' parameter gradients summed into
-     * part 0's, and the input and initial-state gradients of the whole batch.
+     * After the parts' backward loops: the bias gradients, the parts' parameter gradients summed into part 0's,
+     * and the input and initial-state gradients of the whole batch.
      */
-    RecurrentKernel.InputGradients finishBackward(List<PartGradients> partGradients, int first, int gateRows,
-                                                  GateWeights weights, LayerWorkspaceMgr workspaces) {
-        List<INDArray> inputGradients = new ArrayList<>();
+    RecurrentKernel.InputGradients finishBackward(List<PartGradients> partGradients) {
         List<INDArray> hGradients = new ArrayList<>();
         List<INDArray> cGradients = new ArrayList<>();
         for (PartGradients part : partGradients) {
-            inputGradients.add(part.pass().projectBackward(first, gateRows, weights, part.gradients(), workspaces));
+            INDArray b = part.gradients().b();
+            b.assign(Nd4j.createFromArray(part.biasGradient()).castTo(b.dataType()).reshape(b.shape()));
             hGradients.add(part.dh().transpose());
             if (part.dc() != null) {
                 cGradients.add(part.dc().transpose());
@@ -183,21 +215,7 @@ final class BatchParts {
                 gradients.rb().addi(other.gradients().rb());
             }
         }
-        return new RecurrentKernel.InputGradients(inputGradient(inputGradients, workspaces),
+        return new RecurrentKernel.InputGradients(inputGradient,
                 new RecurrentState(rows(hGradients), cGradients.isEmpty() ? null : rows(cGradients)));
-    }
-
-    /** The parts' input gradients {@code [B_p, nIn, T]} as one {@code [B, nIn, T]} array. */
-    private INDArray inputGradient(List<INDArray> partGradients, LayerWorkspaceMgr workspaces) {
-        if (partGradients.size() == 1) {
-            return partGradients.get(0);
-        }
-        INDArray first = partGradients.get(0);
-        INDArray all = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, first.dataType(),
-                new long[] {from[parts.size()], first.size(1), first.size(2)}, 'f');
-        for (int p = 0; p < partGradients.size(); p++) {
-            part(all, p).assign(partGradients.get(p));
-        }
-        return all;
     }
 }

@@ -113,10 +113,12 @@ public final class GRUKernel implements RecurrentKernel {
         for (int t = 0; t < seq.steps; t++) {
             int zt = t * 3 * hb;
             int hp = t * hb;
+            seq.projectStep(t);
             if (stepInput != null) {
                 stepInput.forward(t, rows(seq.states, (long) t * h, h), rows(seq.z, (long) t * 3 * h, 3 * h));
             }
             z.read(zt, act, 0, 3 * hb);
+            seq.projection.addBias(act, batch);
             if (resetAfter) {
                 int rt = t * 3 * hb;
                 gemm(false, false, 3 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 0.0, rec, rt, batch);
@@ -173,16 +175,16 @@ public final class GRUKernel implements RecurrentKernel {
         ForwardPass forward = (ForwardPass) forwardPass;
         BatchParts split = forward.split();
         NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        int first = split.parts.get(0).firstBackwardStep(backLength);
         List<BackwardPart> parts = new ArrayList<>();
         for (int p = 0; p < split.count(); p++) {
             BatchParts.PartGradients start = split.startBackward("GRU", p, gradients, epsilon, lastStateGradient,
-                    false, workspaces);
+                    false, first, workspaces);
             SequencePass pass = start.pass();
             NativeArray dq = resetAfter ? null : NativeArray.of(pass.block(pass.hidden, workspaces));
             parts.add(new BackwardPart(start, NativeArray.of(start.dh()), dq,
                     NativeArray.of(forward.recurrent().get(p)), new double[pass.hidden]));
         }
-        int first = split.parts.get(0).firstBackwardStep(backLength);
         split.run(p -> backwardLoop(parts.get(p), u, first));
         if (resetAfter) {
             for (BackwardPart part : parts) {
@@ -191,9 +193,7 @@ public final class GRUKernel implements RecurrentKernel {
                         .reshape(1, pass.hidden));
             }
         }
-        // z now holds dL/dZ for every step: input weights, bias and input gradients in one product each.
-        return split.finishBackward(parts.stream().map(BackwardPart::start).toList(), first, 3 * split.parts.get(0)
-                .hidden, weights, workspaces);
+        return split.finishBackward(parts.stream().map(BackwardPart::start).toList());
     }
 
     /**
@@ -287,6 +287,7 @@ public final class GRUKernel implements RecurrentKernel {
                 gemm(false, true, h, h, batch, 1.0, z, zt + 2 * hb, batch, rec, qt, batch, 1.0, dUt, 2 * h * h, h);
             }
             pass.stepInputBackward(t, 3 * h, part.start().dh());
+            pass.projectStepBackward(t, dz, part.start());
             dh.read(0, later, 0, hb);
             pass.addCarried(later, carried);
         }

@@ -113,11 +113,13 @@ public final class LSTMKernel implements RecurrentKernel {
             int zt = t * 4 * hb;
             int hp = t * hb;
             int hn = hp + hb;
+            seq.projectStep(t);
             if (stepInput != null) {
                 stepInput.forward(t, rows(seq.states, (long) t * h, h), rows(seq.z, (long) t * 4 * h, 4 * h));
             }
             gemm(false, false, 4 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 1.0, z, zt, batch);
             z.read(zt, act, 0, 4 * hb);
+            seq.projection.addBias(act, batch);
             gateFn.apply(act, 0, 3 * hb, seq.fast);
             cellFn.apply(act, 3 * hb, 4 * hb, seq.fast);
             for (int k = 0; k < hb; k++) {                           // c_t = f ⊙ c_{t-1} + i ⊙ g
@@ -149,14 +151,15 @@ public final class LSTMKernel implements RecurrentKernel {
         ForwardPass forward = (ForwardPass) forwardPass;
         BatchParts split = forward.split();
         NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        int first = split.parts.get(0).firstBackwardStep(backLength);
         List<BatchParts.PartGradients> parts = new ArrayList<>();
         for (int p = 0; p < split.count(); p++) {
-            parts.add(split.startBackward("LSTM", p, gradients, epsilon, lastStateGradient, true, workspaces));
+            parts.add(split.startBackward("LSTM", p, gradients, epsilon, lastStateGradient, true, first,
+                    workspaces));
         }
-        int first = split.parts.get(0).firstBackwardStep(backLength);
         split.run(p -> backwardLoop(parts.get(p), u, NativeArray.of(forward.cells().get(p)),
                 NativeArray.of(forward.cellOutputs().get(p)), first));
-        return split.finishBackward(parts, first, 4 * split.parts.get(0).hidden, weights, workspaces);
+        return split.finishBackward(parts);
     }
 
     /** The backward time loop of one part of the batch, from the last step down to {@code first}. */
@@ -217,6 +220,7 @@ public final class LSTMKernel implements RecurrentKernel {
             gemm(true, false, h, batch, 4 * h, 1.0, u, 0, h, z, zt, batch, 0.0, dh, 0, batch);  // dh = U · dz_t
             gemm(false, true, 4 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
             pass.stepInputBackward(t, 4 * h, part.dh());
+            pass.projectStepBackward(t, dz, part);
             dh.read(0, laterH, 0, hb);
             pass.addCarried(laterH, carriedH);
         }

@@ -10,10 +10,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The part of a forward pass every gated kernel shares, checked and allocated once: sizes, the input as
- * columns, the pre-activations {@code Z} ({@code [T·G·H, B]}, the input projections to start with), the gate
- * activations, the hidden states {@code [(T+1)·H, B]} (see {@link StepMajorLayout}), the mask, and finally the
- * NCW output. Kernels keep what is theirs alone (the GRU's recurrent products, the LSTM's cells) beside it.
+ * The part of a forward pass every gated kernel shares, for one part of the batch ({@link BatchParts}: columns
+ * {@code column … column+B-1} of the whole batch): sizes, the {@link InputProjection}, the pre-activations
+ * {@code Z} ({@code [T·G·H, B]}), the gate activations, the hidden states {@code [(T+1)·H, B]} (see
+ * {@link StepMajorLayout}), the mask, and finally the NCW output. Kernels keep what is theirs alone (the GRU's
+ * recurrent products, the LSTM's cells) beside it.
  *
  * <p>The kernels' time loops address these arrays as {@link NativeArray}s: element {@code (f, b)} of step
  * {@code t}'s block of {@code F} features is at {@code (t·F + f)·B + b}.
@@ -25,7 +26,9 @@ final class SequencePass {
     final int hidden;
     final DataType type;
     final ArrayType work;
-    final INDArray inputColumns;
+    /** This part's first column in the whole batch. */
+    final int column;
+    final InputProjection projection;
     final INDArray z;
     final INDArray gates;
     final INDArray states;
@@ -40,14 +43,16 @@ final class SequencePass {
     private final INDArray maskArray;
     private INDArray output;
 
-    private SequencePass(int batch, int steps, int hidden, DataType type, ArrayType work, INDArray inputColumns,
-                         INDArray z, INDArray gates, INDArray states, INDArray maskArray, StepInput stepInput) {
+    private SequencePass(int batch, int steps, int hidden, DataType type, ArrayType work, int column,
+                         InputProjection projection, INDArray z, INDArray gates, INDArray states, INDArray maskArray,
+                         StepInput stepInput) {
         this.batch = batch;
         this.steps = steps;
         this.hidden = hidden;
         this.type = type;
         this.work = work;
-        this.inputColumns = inputColumns;
+        this.column = column;
+        this.projection = projection;
         this.z = z;
         this.gates = gates;
         this.states = states;
@@ -72,42 +77,33 @@ final class SequencePass {
     }
 
     /**
-     * Checks the arguments of {@link RecurrentKernel#forward} against the weights ({@code cell} names the cell in
-     * messages) and allocates the shared arrays; {@code Z} holds the input projections.
+     * Allocates the arrays of the part of {@code projection}'s batch from column {@code column} on, {@code batch}
+     * sequences wide; {@code initialHidden} ({@code [B, H]}) and {@code mask} ({@code [B, T]}) are this part's rows.
      */
-    static SequencePass start(String cell, GateWeights weights, INDArray input, RecurrentState initialState,
-                              INDArray mask, StepInput stepInput, boolean forBackprop, LayerWorkspaceMgr workspaces) {
-        long h = weights.hidden();
-        long g = weights.w().size(1);
-        long nIn = weights.w().size(0);
-        Preconditions.checkArgument(input.rank() == 3 && input.size(1) == nIn,
-                "%s input must be [minibatch, nIn=%s, time], got %ndShape", cell, nIn, input);
-        long batch = input.size(0);
-        long steps = input.size(2);
-        Preconditions.checkArgument((steps + 1) * g * batch <= Integer.MAX_VALUE,
-                "%s sequence too large for one pass: [minibatch=%s, time=%s] with %s gate units", cell, batch,
-                steps, g);
-        if (initialState != null) {
-            for (INDArray state : new INDArray[] {initialState.h(), initialState.c()}) {
-                Preconditions.checkArgument(state == null || (state.rank() == 2 && state.size(0) == batch
-                                && state.size(1) == h),
-                        "%s initial state must be [minibatch=%s, nOut=%s], got %ndShape (rnnTimeStep with a"
-                                + " different minibatch size, or forgot rnnClearPreviousState?)", cell, batch, h, state);
-            }
-        }
-        Preconditions.checkArgument(mask == null || (mask.rank() == 2 && mask.size(0) == batch
-                        && mask.size(1) == steps),
-                "%s mask must be [minibatch=%s, time=%s], got %ndShape", cell, batch, steps, mask);
-
-        DataType type = weights.w().dataType();
-        ArrayType work = forBackprop ? ArrayType.BP_WORKING_MEM : ArrayType.FF_WORKING_MEM;
-        INDArray inputColumns = StepMajorLayout.inputColumns(input.castTo(type), work, workspaces);
-        INDArray z = StepMajorLayout.project(weights.w(), weights.b(), inputColumns, steps, batch, work, workspaces);
-        INDArray gates = workspaces.createUninitialized(work, type, new long[] {steps * g, batch}, 'c');
-        INDArray states = StepMajorLayout.states(initialState == null ? null : initialState.h(), steps, h, batch,
-                type, work, workspaces);
-        return new SequencePass((int) batch, (int) steps, (int) h, type, work, inputColumns, z, gates, states, mask,
+    static SequencePass start(InputProjection projection, int column, int batch, int hidden, INDArray initialHidden,
+                              INDArray mask, StepInput stepInput, ArrayType work, LayerWorkspaceMgr workspaces) {
+        int steps = projection.steps;
+        DataType type = projection.type;
+        long[] gateShape = {(long) steps * projection.gateRows, batch};
+        INDArray z = workspaces.createUninitialized(work, type, gateShape, 'c');
+        INDArray gates = workspaces.createUninitialized(work, type, gateShape, 'c');
+        INDArray states = StepMajorLayout.states(initialHidden, steps, hidden, batch, type, work, workspaces);
+        return new SequencePass(batch, steps, hidden, type, work, column, projection, z, gates, states, mask,
                 stepInput);
+    }
+
+    /** {@code Z_t := Wᵀ x_t} for this part's columns, before the recurrent product (and step input) join it. */
+    void projectStep(int t) {
+        projection.forward(t, column, batch, zMem, t * projection.gateRows * batch);
+    }
+
+    /**
+     * Backward of {@link #projectStep} once {@code Z_t} holds {@code dL/dZ_t} (also given as {@code dz}): into
+     * this part's gradients and its columns of the input gradient.
+     */
+    void projectStepBackward(int t, double[] dz, BatchParts.PartGradients gradients) {
+        projection.backward(t, column, batch, zMem, t * projection.gateRows * batch, dz, gradients.inputGradient(),
+                gradients.inputWeightGradientT(), gradients.biasGradient());
     }
 
     /** An uninitialised {@code [rows, B]} array in this pass's working memory. */
@@ -191,7 +187,7 @@ final class SequencePass {
     }
 
     /**
-     * {@code dL/d output} of this part ({@code [B, H, T]}, shape checked by {@link BatchParts#checkOutputGradient})
+     * {@code dL/d output} of this part ({@code [B, H, T]}, shape checked by {@link BatchParts})
      * as step blocks {@code [T·H, B]}, after checking the layout of the gradient arrays.
      */
     INDArray outputGradient(String cell, GateWeights gradients, INDArray epsilon, LayerWorkspaceMgr workspaces) {
@@ -211,18 +207,5 @@ final class SequencePass {
             stepInput.backward(t, rows(states, (long) t * hidden, hidden), rows(z, (long) t * gateRows, gateRows),
                     previousStateGradient);
         }
-    }
-
-    /**
-     * After the backward loop, {@code z} holds {@code dL/dZ} of the steps reached (earlier ones are zeroed): writes
-     * the input-weight and bias gradients and returns {@code dL/d input} (NCW).
-     */
-    INDArray projectBackward(int first, int gateRows, GateWeights weights, GateWeights gradients,
-                             LayerWorkspaceMgr workspaces) {
-        if (first > 0) {
-            rows(z, 0, (long) first * gateRows).assign(0.0);
-        }
-        return StepMajorLayout.projectBackward(z, weights.w(), inputColumns, gradients.w(), gradients.b(), steps,
-                batch, workspaces);
     }
 }

@@ -1,6 +1,5 @@
 package org.seqzoo.models.rnn;
 
-import static org.seqzoo.models.rnn.Blocks.mmul;
 import static org.seqzoo.models.rnn.Blocks.rows;
 
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -21,56 +20,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class StepMajorLayout {
 
     private StepMajorLayout() {
-    }
-
-    /** The input as columns {@code (t, b)}: {@code [nIn, T·B]}. */
-    static INDArray inputColumns(INDArray input, ArrayType work, LayerWorkspaceMgr workspaces) {
-        long batch = input.size(0);
-        long nIn = input.size(1);
-        long steps = input.size(2);
-        INDArray columns = workspaces.createUninitialized(work, input.dataType(), new long[] {nIn, steps, batch}, 'c');
-        columns.assign(input.permute(1, 2, 0));
-        return columns.reshape('c', nIn, steps * batch);
-    }
-
-    /**
-     * All steps' input projections in one multiply, {@code Z = Wᵀ·X + b}, rearranged step-major:
-     * {@code [T·G, B]} for {@code w [nIn, G]} and {@code b [1, G]}.
-     */
-    static INDArray project(INDArray w, INDArray b, INDArray inputColumns, long steps, long batch, ArrayType work,
-                            LayerWorkspaceMgr workspaces) {
-        long g = w.size(1);
-        DataType type = w.dataType();
-        INDArray projected = workspaces.createUninitialized(work, type, new long[] {g, steps * batch}, 'c');
-        mmul(w, inputColumns, projected, true, false, 0.0);
-        projected.addiColumnVector(b.reshape(g, 1));
-        INDArray z = workspaces.createUninitialized(work, type, new long[] {steps, g, batch}, 'c');
-        z.assign(projected.reshape('c', g, steps, batch).permute(1, 0, 2));
-        return z.reshape('c', steps * g, batch);
-    }
-
-    /**
-     * Backward of {@link #project}: from {@code dL/dZ} {@code [T·G, B]} writes {@code dL/dW} and {@code dL/db}
-     * into the ({@code 'f'}-order) gradient arrays and returns {@code dL/dX} as NCW {@code [B, nIn, T]} in the
-     * activation-gradient workspace.
-     */
-    static INDArray projectBackward(INDArray dz, INDArray w, INDArray inputColumns, INDArray dw, INDArray db,
-                                    long steps, long batch, LayerWorkspaceMgr workspaces) {
-        long g = w.size(1);
-        long nIn = w.size(0);
-        DataType type = w.dataType();
-        ArrayType work = ArrayType.BP_WORKING_MEM;
-        INDArray dzColumns = workspaces.createUninitialized(work, type, new long[] {g, steps, batch}, 'c');
-        dzColumns.assign(dz.reshape('c', steps, g, batch).permute(1, 0, 2));
-        dzColumns = dzColumns.reshape('c', g, steps * batch);
-        mmul(dzColumns, inputColumns, dw.transpose(), false, true, 0.0);
-        db.assign(dzColumns.sum(1).reshape(1, g));
-        INDArray inputGradColumns = workspaces.createUninitialized(work, type, new long[] {nIn, steps * batch}, 'c');
-        mmul(w, dzColumns, inputGradColumns, false, false, 0.0);
-        INDArray inputGrad = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, type,
-                new long[] {batch, nIn, steps}, 'f');
-        inputGrad.permute(1, 2, 0).assign(inputGradColumns.reshape('c', nIn, steps, batch));
-        return inputGrad;
     }
 
     /** A state sequence {@code [(T+1)·H, B]} whose first block is {@code initial} ({@code [B, H]}) or zero. */

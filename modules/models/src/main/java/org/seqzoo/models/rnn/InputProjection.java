@@ -1,0 +1,106 @@
+package org.seqzoo.models.rnn;
+
+import static org.seqzoo.models.rnn.Blocks.columnMajor;
+import static org.seqzoo.models.rnn.NativeArray.gemm;
+
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * The input projection of a gated cell, {@code z_t = Wᵀ x_t + b} ({@code G} gate rows), one step and one column
+ * range of the batch at a time, inside the kernels' time loops — and its backward pass, {@code dL/dx_t = W dz_t},
+ * {@code dL/dW += x_t dz_tᵀ}, {@code dL/db += Σ_b dz_t}.
+ *
+ * <p>It reads the input where DL4J keeps it: an {@code 'f'}-order NCW array {@code [B, nIn, T]} is byte for byte
+ * the step-major {@code [T, nIn, B]} whose step {@code t} is the matrix {@code x_t [nIn, B]} (leading dimension
+ * {@code B}); other layouts are copied into it once. The input gradient is written the same way, so neither
+ * direction rearranges the sequence, and each part of a split batch ({@link BatchParts}) projects its own
+ * columns on its own thread.
+ */
+final class InputProjection {
+
+    final int inputSize;
+    final int gateRows;
+    /** Columns of the whole batch: the leading dimension of every step's input block. */
+    final int batch;
+    final int steps;
+    final DataType type;
+    private final NativeArray input;
+    /** {@code Wᵀ [G, nIn]} row-major: the memory of the {@code 'f'}-order parameter {@code W [nIn, G]}. */
+    private final NativeArray weightsT;
+    private final double[] bias;
+
+    private InputProjection(INDArray input, INDArray weights, INDArray bias) {
+        this.inputSize = (int) weights.size(0);
+        this.gateRows = (int) weights.size(1);
+        this.batch = (int) input.size(0);
+        this.steps = (int) input.size(2);
+        this.type = weights.dataType();
+        this.input = NativeArray.of(input);
+        this.weightsT = NativeArray.of(columnMajor(weights));
+        this.bias = bias.toDoubleVector();
+    }
+
+    /** For {@code input} {@code [B, nIn, T]} (any layout and type; copied when not {@code 'f'} of the weights' type). */
+    static InputProjection of(GateWeights weights, INDArray input, ArrayType work, LayerWorkspaceMgr workspaces) {
+        DataType type = weights.w().dataType();
+        INDArray stepMajor = input;
+        if (input.dataType() != type || input.ordering() != 'f' || !Shape.hasDefaultStridesForShape(input)) {
+            stepMajor = workspaces.createUninitialized(work, type, input.shape(), 'f');
+            stepMajor.assign(input);
+        }
+        return new InputProjection(stepMajor, weights.w(), weights.b());
+    }
+
+    /** {@code z[zOffset …]} ({@code [G, columns]}) {@code = Wᵀ x_t} for batch columns {@code from … from+columns-1}. */
+    void forward(int t, int from, int columns, NativeArray z, int zOffset) {
+        gemm(false, false, gateRows, columns, inputSize, 1.0, weightsT, 0, inputSize, input, inputOffset(t, from),
+                batch, 0.0, z, zOffset, columns);
+    }
+
+    /** {@code act[g·columns + j] += b_g}: the bias, added where the kernel reads the pre-activations. */
+    void addBias(double[] act, int columns) {
+        for (int g = 0; g < gateRows; g++) {
+            double b = bias[g];
+            for (int k = g * columns, end = k + columns; k < end; k++) {
+                act[k] += b;
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #forward} for one step and column range, given {@code dL/dz_t} both in native memory
+     * ({@code dz} at {@code dzOffset}, {@code [G, columns]}) and as {@code dzValues}: writes {@code dL/dx_t} into
+     * {@code inputGradient} (laid out like the input), adds {@code x_t dz_tᵀ} to {@code weightGradientT}
+     * ({@code [G, nIn]}, the memory of an {@code 'f'} {@code [nIn, G]} gradient) and the row sums to {@code biasGradient}.
+     */
+    void backward(int t, int from, int columns, NativeArray dz, int dzOffset, double[] dzValues,
+                  NativeArray inputGradient, NativeArray weightGradientT, double[] biasGradient) {
+        int offset = inputOffset(t, from);
+        gemm(true, false, inputSize, columns, gateRows, 1.0, weightsT, 0, inputSize, dz, dzOffset, columns, 0.0,
+                inputGradient, offset, batch);
+        gemm(false, true, gateRows, inputSize, columns, 1.0, dz, dzOffset, columns, input, offset, batch, 1.0,
+                weightGradientT, 0, inputSize);
+        for (int g = 0; g < gateRows; g++) {
+            double sum = 0.0;
+            for (int k = g * columns, end = k + columns; k < end; k++) {
+                sum += dzValues[k];
+            }
+            biasGradient[g] += sum;
+        }
+    }
+
+    /** An input gradient {@code [B, nIn, T]} laid out like the input; zeroed when steps before {@code first} get none. */
+    INDArray inputGradientArray(int first, LayerWorkspaceMgr workspaces) {
+        long[] shape = {batch, inputSize, steps};
+        return first > 0 ? workspaces.create(ArrayType.ACTIVATION_GRAD, type, shape, 'f')
+                : workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, type, shape, 'f');
+    }
+
+    private int inputOffset(int t, int from) {
+        return t * inputSize * batch + from;
+    }
+}
