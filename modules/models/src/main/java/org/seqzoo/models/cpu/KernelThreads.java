@@ -9,12 +9,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
+import org.nd4j.linalg.factory.Nd4j;
+
 /**
  * The Java threads seqzoo's recurrent kernels split a minibatch over. The sequences of a minibatch are
  * independent, so a pass runs as {@code parts} passes over column ranges of the batch, each on its own thread
- * with single-threaded OpenBLAS calls and no synchronisation inside the time loop (each step is far too small to
- * share between threads: ~0.1–0.3 ms). This is how training uses every core without oversubscribing them
- * (see {@link Nd4jThreads}).
+ * with single-threaded OpenBLAS calls (as {@link Nd4jThreads} sets OpenBLAS up) and no synchronisation inside
+ * the time loop (each step is far too small to share between threads: ~0.1–0.3 ms). This is how training uses
+ * every core without oversubscribing them.
  *
  * <p>Threads: the number of cores unless the system property {@value #PROPERTY} or the environment variable
  * {@value #ENV} says otherwise ({@code 1} turns splitting off); {@link #set} changes it at any time.
@@ -76,10 +78,11 @@ public final class KernelThreads {
     /**
      * Into how many parts to split a pass over {@code batch} sequences of {@code steps} steps: one per thread,
      * each of at least {@value #MIN_COLUMNS_PER_PART} sequences; 1 for single steps (decoding), where the
-     * hand-off would dominate.
+     * hand-off would dominate, and 1 when OpenBLAS itself runs several threads: concurrent multi-threaded calls
+     * made a training step 3–4× slower than no split at all (measured with {@code --nd4j-threads 1,2}).
      */
     public static int parts(long batch, long steps) {
-        if (steps < 2) {
+        if (steps < 2 || threads == 1 || Nd4j.factory().blas().getMaxThreads() > 1) {
             return 1;
         }
         return (int) Math.max(1, Math.min(threads, batch / MIN_COLUMNS_PER_PART));

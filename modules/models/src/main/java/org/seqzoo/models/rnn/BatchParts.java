@@ -120,7 +120,7 @@ final class BatchParts {
             INDArray columns = leading(stored.permute(2, 0, 1), from[p], from[p + 1] - from[p]).permute(1, 2, 0);
             StepMajorLayout.writeOutput(parts.get(p).states, columns, first.steps, first.hidden);
         }
-        output = StepMajorLayout.maskedOutput(stored, mask, first.steps, first.hidden, batch);
+        output = StepMajorLayout.maskedOutput(stored, mask);
     }
 
     /** Outputs {@code [B, H, T]} after {@link #finish}. */

@@ -21,10 +21,10 @@ import org.seqzoo.models.cpu.Nd4jThreads;
  *
  * <p>Layout ({@link StepMajorLayout}): every per-step quantity is a C-order block {@code [features, B]}, so
  * each gate block ({@code r | z | n}, {@code H} rows each) is contiguous and one recurrent product
- * {@code Uᵀ·h_{t-1}} ({@code [3H, B]}) per step serves all three gates. The input projections of all steps
- * are one matrix multiply before the loop, {@code Z = Wᵀ·X + b}; each step adds its recurrent product (and
- * an optional {@link StepInput}) and applies the gates. The backward pass overwrites {@code Z} with
- * {@code dL/dZ}, so the input-weight, bias and input gradients are again one product each after the loop.
+ * {@code Uᵀ·h_{t-1}} ({@code [3H, B]}) per step serves all three gates. Each step projects its input
+ * ({@link InputProjection}, {@code z_t = Wᵀ x_t + b}), adds its recurrent product (and an optional
+ * {@link StepInput}) and applies the gates; the backward pass overwrites {@code Z} with {@code dL/dZ} and
+ * projects it back step by step. The minibatch may be split over threads ({@link BatchParts}).
  *
  * <p>Inside the time loop a step is its recurrent product(s) through OpenBLAS and a few loops of Java over the
  * step's gate blocks, copied into {@code double[]}s ({@link NativeArray#read}) so that the JIT vectorises them;
@@ -136,7 +136,9 @@ public final class GRUKernel implements RecurrentKernel {
                 for (int k = 0; k < hb; k++) {
                     act[2 * hb + k] += act[k] * recurrent[2 * hb + k];
                 }
-                rec.write(rt + 2 * hb, recurrent, 2 * hb, hb);
+                if (seq.forBackprop) {
+                    rec.write(rt + 2 * hb, recurrent, 2 * hb, hb);
+                }
             } else {
                 gemm(false, false, 2 * h, batch, h, 1.0, u, 0, h, states, hp, batch, 0.0, scratch, 0, batch);
                 scratch.read(0, recurrent, 0, 2 * hb);
@@ -161,7 +163,9 @@ public final class GRUKernel implements RecurrentKernel {
                 next[k] = n + act[hb + k] * (previous[k] - n);
             }
             seq.blend(t, next, previous, h);
-            gates.write(zt, act, 0, 3 * hb);
+            if (seq.forBackprop) {
+                gates.write(zt, act, 0, 3 * hb);
+            }
             states.write(hp + hb, next, 0, hb);
             double[] swap = previous;
             previous = next;

@@ -20,10 +20,10 @@ import org.seqzoo.models.cpu.Nd4jThreads;
  * z_t = Wᵀ x_t + Uᵀ h_{t-1} + b      i, f, o = σ(z_i), σ(z_f), σ(z_o)      g = tanh(z_g)
  * c_t = f ⊙ c_{t-1} + i ⊙ g           h_t = o ⊙ tanh(c_t)
  * </pre>
- * Same layout and structure as {@link GRUKernel} ({@link StepMajorLayout}): the input projections of all
- * steps in one product; per step one recurrent product accumulated straight into the step's
- * pre-activations, then one pass of Java over the gate blocks; the backward pass takes the activations'
- * derivatives from their stored outputs. Masked steps carry both {@code h} and {@code c}.
+ * Same layout and structure as {@link GRUKernel} ({@link StepMajorLayout}, {@link BatchParts}): per step the
+ * input projection ({@link InputProjection}) and the recurrent product accumulate into the step's
+ * pre-activations, then a few vectorised loops of Java over the gate blocks; the backward pass takes the
+ * activations' derivatives from their stored outputs. Masked steps carry both {@code h} and {@code c}.
  */
 public final class LSTMKernel implements RecurrentKernel {
 
@@ -132,8 +132,10 @@ public final class LSTMKernel implements RecurrentKernel {
             }
             seq.blend(t, cell, previousCell, h);
             seq.blend(t, next, previous, h);
-            gates.write(zt, act, 0, 4 * hb);
-            cellOutputs.write(hp, cellOut, 0, hb);
+            if (seq.forBackprop) {
+                gates.write(zt, act, 0, 4 * hb);
+                cellOutputs.write(hp, cellOut, 0, hb);
+            }
             cells.write(hn, cell, 0, hb);
             states.write(hn, next, 0, hb);
             double[] swap = previousCell;

@@ -3,6 +3,8 @@ package org.seqzoo.models.rnn;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
+import java.lang.ref.Reference;
+
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -25,7 +27,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 abstract sealed class NativeArray {
 
-    private NativeArray() {
+    /**
+     * The array whose memory this is, kept reachable for as long as this object is: the raw pointers below do not
+     * keep it alive, and a detached array (no workspace) would otherwise be freed by its deallocator while a
+     * time loop still reads its memory.
+     */
+    private final INDArray owner;
+
+    private NativeArray(INDArray owner) {
+        this.owner = owner;
     }
 
     /**
@@ -89,6 +99,9 @@ abstract sealed class NativeArray {
             openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha,
                     ((Doubles) a).at(offA), lda, ((Doubles) b).at(offB), ldb, beta, ((Doubles) c).at(offC), ldc);
         }
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(c);
     }
 
     /**
@@ -157,6 +170,7 @@ abstract sealed class NativeArray {
         private final FloatBuffer buffer;
 
         Floats(INDArray array) {
+            super(array);
             long start = firstElementAddress(array);
             long elements = extent(array);
             pointer = new FloatPointer() {
@@ -173,6 +187,7 @@ abstract sealed class NativeArray {
         void read(int offset, double[] dst, int dstOffset, int length) {
             float[] floats = scratch(length);
             buffer.get(offset, floats, 0, length);
+            Reference.reachabilityFence(this);
             for (int i = 0; i < length; i++) {
                 dst[dstOffset + i] = floats[i];
             }
@@ -185,6 +200,7 @@ abstract sealed class NativeArray {
                 floats[i] = (float) src[srcOffset + i];
             }
             buffer.put(offset, floats, 0, length);
+            Reference.reachabilityFence(this);
         }
 
         /** A per-thread float[] of at least {@code length} elements, for the bulk copies. */
@@ -207,6 +223,7 @@ abstract sealed class NativeArray {
         private final DoubleBuffer buffer;
 
         Doubles(INDArray array) {
+            super(array);
             long start = firstElementAddress(array);
             long elements = extent(array);
             pointer = new DoublePointer() {
@@ -222,11 +239,13 @@ abstract sealed class NativeArray {
         @Override
         void read(int offset, double[] dst, int dstOffset, int length) {
             buffer.get(offset, dst, dstOffset, length);
+            Reference.reachabilityFence(this);
         }
 
         @Override
         void write(int offset, double[] src, int srcOffset, int length) {
             buffer.put(offset, src, srcOffset, length);
+            Reference.reachabilityFence(this);
         }
 
         DoublePointer at(int offset) {

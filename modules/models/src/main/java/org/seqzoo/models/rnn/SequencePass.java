@@ -40,6 +40,8 @@ final class SequencePass {
     final StepInput stepInput;
     /** Computing in float32: the activations may use their fast approximations ({@link ScalarActivation}). */
     final boolean fast;
+    /** Whether a backward pass follows: only then do the loops store what it reads (gate activations ...). */
+    final boolean forBackprop;
     private final INDArray maskArray;
     private INDArray output;
 
@@ -63,6 +65,7 @@ final class SequencePass {
         this.mask = maskArray == null ? null : stepMajor(maskArray, steps, batch);
         this.stepInput = stepInput;
         this.fast = type == DataType.FLOAT;
+        this.forBackprop = work == ArrayType.BP_WORKING_MEM;
     }
 
     private static double[] stepMajor(INDArray mask, int steps, int batch) {

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The layout the recurrent kernels ({@link GRUKernel}, {@link LSTMKernel}) compute in, and the conversions
@@ -45,7 +47,7 @@ final class StepMajorLayout {
         INDArray stored = workspaces.createUninitialized(ArrayType.ACTIVATIONS, states.dataType(),
                 new long[] {hidden, steps, batch}, 'c');
         writeOutput(states, stored, steps, hidden);
-        return maskedOutput(stored, mask, steps, hidden, batch);
+        return maskedOutput(stored, mask);
     }
 
     /** Copies state blocks 1…T of {@code states} ({@code [(T+1)·H, b]}) into {@code target} ({@code [H, T, b]}). */
@@ -54,13 +56,16 @@ final class StepMajorLayout {
                 .permute(1, 0, 2));
     }
 
-    /** {@code stored} ({@code [H, T, B]}) seen as {@code [B, H, T]}, zeroed where {@code mask} is 0. */
-    static INDArray maskedOutput(INDArray stored, INDArray mask, long steps, long hidden, long batch) {
-        INDArray output = stored.permute(2, 0, 1);
+    /**
+     * {@code stored} ({@code [H, T, B]}) seen as {@code [B, H, T]}, zeroed where {@code mask} is 0: one broadcast
+     * multiply by the {@code [T, B]} mask, without materialising it at the output's size.
+     */
+    static INDArray maskedOutput(INDArray stored, INDArray mask) {
         if (mask != null) {
-            output.muli(mask.castTo(stored.dataType()).reshape(batch, 1, steps).broadcast(batch, hidden, steps));
+            INDArray stepMajorMask = mask.castTo(stored.dataType()).transpose().dup('c');
+            Nd4j.exec(new BroadcastMulOp(stored, stepMajorMask, stored, 1, 2));
         }
-        return output;
+        return stored.permute(2, 0, 1);
     }
 
     /** {@code dL/d output} ({@code [B, H, T]}, any order) as step blocks {@code [T·H, B]}. */
