@@ -20,8 +20,8 @@ import org.seqzoo.models.cpu.KernelThreads;
  * the combined output and gradients) happens on the calling thread, in its workspaces; the loops themselves
  * only touch native memory through {@link NativeArray} and OpenBLAS.
  *
- * <p>A pass with a {@link StepInput} (attention decoders) is not split: the step input runs ND4J ops on the
- * whole batch inside the loop.
+ * <p>A pass with a {@link StepInput} (attention decoders) is split only if the step input can be
+ * ({@link StepInput#columns}).
  */
 final class BatchParts {
 
@@ -70,10 +70,19 @@ final class BatchParts {
 
         ArrayType work = forBackprop ? ArrayType.BP_WORKING_MEM : ArrayType.FF_WORKING_MEM;
         InputProjection projection = InputProjection.of(weights, input, work, workspaces);
-        int count = stepInput != null ? 1 : KernelThreads.parts(batch, steps);
+        int count = KernelThreads.parts(batch, steps);
         long[] from = new long[count + 1];
         for (int p = 0; p <= count; p++) {
             from[p] = batch * p / count;
+        }
+        StepInput[] stepInputs = new StepInput[count];
+        for (int p = 0; p < count && stepInput != null; p++) {
+            stepInputs[p] = count == 1 ? stepInput : stepInput.columns((int) from[p], (int) (from[p + 1] - from[p]));
+            if (stepInputs[p] == null) {
+                count = 1;                                  // a step input that cannot be split: one part
+                from = new long[] {0, batch};
+                stepInputs = new StepInput[] {stepInput};
+            }
         }
         List<SequencePass> parts = new ArrayList<>(count);
         for (int p = 0; p < count; p++) {
@@ -81,7 +90,7 @@ final class BatchParts {
             long size = from[p + 1] - start;
             INDArray initialHidden = initialState == null ? null : part(initialState.h(), start, size, count);
             parts.add(SequencePass.start(projection, (int) start, (int) size, (int) h, initialHidden,
-                    part(mask, start, size, count), stepInput, work, workspaces));
+                    part(mask, start, size, count), stepInputs[p], work, workspaces));
         }
         return new BatchParts(parts, from, mask, projection);
     }

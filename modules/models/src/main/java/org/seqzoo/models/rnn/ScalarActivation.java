@@ -20,12 +20,12 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
  * {@code float} ({@code fast = true}), sigmoid and tanh use a rational approximation of tanh
  * ({@link #fastTanh}, max abs error 4e-7, below float32's resolution near ±1) and
  * {@code σ(x) = (1 + tanh(x/2)) / 2}: about 1 ns per element instead of 20. In {@code double} (gradient
- * checks) they are computed exactly from {@code exp}.
+ * checks) they are computed exactly from {@code exp}. Public for the attention loops of seqzoo's decoders.
  */
-enum ScalarActivation {
+public enum ScalarActivation {
     SIGMOID {
         @Override
-        void apply(double[] x, int from, int to, boolean fast) {
+        public void apply(double[] x, int from, int to, boolean fast) {
             if (fast) {
                 for (int i = from; i < to; i++) {
                     x[i] = 0.5 + 0.5 * fastTanh(0.5 * x[i]);
@@ -38,7 +38,7 @@ enum ScalarActivation {
         }
 
         @Override
-        void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
+        public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             for (int i = 0; i < count; i++) {
                 double v = y[yFrom + i];
                 g[gFrom + i] *= v * (1.0 - v);
@@ -47,7 +47,7 @@ enum ScalarActivation {
     },
     TANH {
         @Override
-        void apply(double[] x, int from, int to, boolean fast) {
+        public void apply(double[] x, int from, int to, boolean fast) {
             if (fast) {
                 for (int i = from; i < to; i++) {
                     x[i] = fastTanh(x[i]);
@@ -62,7 +62,7 @@ enum ScalarActivation {
         }
 
         @Override
-        void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
+        public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             for (int i = 0; i < count; i++) {
                 double v = y[yFrom + i];
                 g[gFrom + i] *= 1.0 - v * v;
@@ -71,14 +71,14 @@ enum ScalarActivation {
     },
     HARD_SIGMOID {
         @Override
-        void apply(double[] x, int from, int to, boolean fast) {
+        public void apply(double[] x, int from, int to, boolean fast) {
             for (int i = from; i < to; i++) {
                 x[i] = Math.max(0.0, Math.min(1.0, 0.2 * x[i] + 0.5));
             }
         }
 
         @Override
-        void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
+        public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             for (int i = 0; i < count; i++) {
                 double v = y[yFrom + i];
                 g[gFrom + i] *= v > 0.0 && v < 1.0 ? 0.2 : 0.0;
@@ -87,14 +87,14 @@ enum ScalarActivation {
     },
     SOFTSIGN {
         @Override
-        void apply(double[] x, int from, int to, boolean fast) {
+        public void apply(double[] x, int from, int to, boolean fast) {
             for (int i = from; i < to; i++) {
                 x[i] = x[i] / (1.0 + Math.abs(x[i]));
             }
         }
 
         @Override
-        void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
+        public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             for (int i = 0; i < count; i++) {
                 double s = 1.0 - Math.abs(y[yFrom + i]);
                 g[gFrom + i] *= s * s;
@@ -103,14 +103,14 @@ enum ScalarActivation {
     },
     RELU {
         @Override
-        void apply(double[] x, int from, int to, boolean fast) {
+        public void apply(double[] x, int from, int to, boolean fast) {
             for (int i = from; i < to; i++) {
                 x[i] = Math.max(0.0, x[i]);
             }
         }
 
         @Override
-        void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
+        public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             for (int i = 0; i < count; i++) {
                 g[gFrom + i] *= y[yFrom + i] > 0.0 ? 1.0 : 0.0;
             }
@@ -118,12 +118,12 @@ enum ScalarActivation {
     },
     IDENTITY {
         @Override
-        void apply(double[] x, int from, int to, boolean fast) {
+        public void apply(double[] x, int from, int to, boolean fast) {
             // f(x) = x
         }
 
         @Override
-        void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
+        public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             // f' = 1
         }
     };
@@ -135,10 +135,10 @@ enum ScalarActivation {
      * {@code x[i] = f(x[i])} for {@code from <= i < to}; {@code fast} allows float32-accurate approximations
      * (see the class comment).
      */
-    abstract void apply(double[] x, int from, int to, boolean fast);
+    public abstract void apply(double[] x, int from, int to, boolean fast);
 
     /** {@code g[gFrom + i] *= f'(x)} given {@code y[yFrom + i] = f(x)}, for {@code i < count}. */
-    abstract void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count);
+    public abstract void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count);
 
     /**
      * tanh as the odd rational function {@code x·P(x²)/Q(x²)} (degrees 13/6) on {@code |x| <= 7.9053}: the
@@ -166,7 +166,7 @@ enum ScalarActivation {
      *
      * @throws IllegalArgumentException for an activation the kernels do not support, naming those they do
      */
-    static ScalarActivation of(IActivation fn) {
+    public static ScalarActivation of(IActivation fn) {
         if (fn instanceof ActivationSigmoid) {
             return SIGMOID;
         }

@@ -18,4 +18,15 @@ public interface StepInput {
      * respect to the previous state into {@code previousStateGradient} ({@code [H, B]}).
      */
     void backward(long step, INDArray previousState, INDArray zGradient, INDArray previousStateGradient);
+
+    /**
+     * This step input for batch columns {@code from … from+count-1} only, so that a pass over a large minibatch can
+     * be split over threads ({@link BatchParts}): called on the calling thread before the loops start, once per
+     * part, parts in order; the part's {@link #forward} and {@link #backward} then run on its own thread and must
+     * not write to memory another part writes (bar their own ND4J arrays). {@code null}, the default, keeps the
+     * pass in one piece.
+     */
+    default StepInput columns(int from, int count) {
+        return null;
+    }
 }

@@ -3,9 +3,13 @@ package org.seqzoo.models.seq2seq;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.seqzoo.models.rnn.Blocks;
+import org.seqzoo.models.rnn.ScalarActivation;
 import org.seqzoo.models.rnn.StepInput;
 
 import static org.seqzoo.models.rnn.Blocks.mmul;
@@ -20,8 +24,14 @@ import static org.seqzoo.models.rnn.Blocks.mmul;
  * with encoder states {@code h_j} ({@code [B, He, Ts]}) and parameters {@code W_a [H, A]}, {@code U_a [He, A]},
  * {@code v [A, 1]}, {@code W_c [He, G·H]}. The keys {@code U_aᵀ h_j} are computed once per source batch, so
  * the object can serve a whole sequence or, step by step, incremental decoding. Each forward step appends its
- * {@code α_t} and {@code c_t}; the backward steps (in reverse order) accumulate the parameter gradients and
+ * {@code α_t} and {@code c_t}; the backward steps (in reverse order) recompute {@code tanh(…)} from
+ * {@code s_{t-1}} (cheaper than keeping {@code [A, B, Ts]} per step), accumulate the parameter gradients and
  * {@code dL/dh_j}, completed by {@link #finishBackward()}.
+ *
+ * <p>The matrix products go to OpenBLAS ({@link Blocks#mmul}); the per-step element-wise work over
+ * {@code [A, B, Ts]} (tanh, scores, masked softmax, context, and their gradients) runs as plain loops over
+ * {@code double[]} copies, which the JIT vectorises, with {@link ScalarActivation}'s float32 tanh when the model
+ * computes in float — instead of a dozen ND4J ops per step, each allocating an {@code [A, B, Ts]} array.
  */
 final class BahdanauAttention implements StepInput {
 
@@ -33,17 +43,33 @@ final class BahdanauAttention implements StepInput {
     private final INDArray encoderColumns;
     private final INDArray keys;
     private final INDArray sourceMask;
-    private final long batch;
-    private final long sourceSteps;
-    private final long attention;
+    private final int batch;
+    private final int sourceSteps;
+    private final int attention;
+    private final int encoderSize;
+    private final boolean fast;
     private final boolean recordHistory;
+    /** The keys {@code U_aᵀ h_j} as {@code [a][b][j]}, the score weights, the source mask {@code [b][j]}. */
+    private final double[] keyValues;
+    private final double[] scoreWeights;
+    private final double[] maskValues;
+    /** {@code tanh(K + W_aᵀ s)} of the current step, {@code [a][b][j]}, reused from step to step. */
+    private final double[] hidden;
     private final List<INDArray> weights = new ArrayList<>();
     private final List<INDArray> contexts = new ArrayList<>();
-    private final List<INDArray> activations = new ArrayList<>();
+    private final List<double[]> alphaHistory = new ArrayList<>();
     private INDArray lastWeights;
     private INDArray lastContext;
 
     private Gradients gradients;
+    /** The column parts of a pass split over threads ({@link #columns}), first columns in {@code partStarts}. */
+    private final List<BahdanauAttention> parts = new ArrayList<>();
+    private final List<Integer> partStarts = new ArrayList<>();
+    /** Per part, the parameter-gradient arrays it accumulated into, summed by {@link #finishBackward}. */
+    private final List<Gradients> partGradients = new ArrayList<>();
+    /** Accumulated over the backward steps: {@code dL/dK} {@code [a][b][j]} and {@code dL/dv}. */
+    private double[] keyGradient;
+    private double[] scoreWeightGradient;
 
     /** Gradient arrays to accumulate into, and the gradient arriving at each step's context from outside. */
     record Gradients(INDArray wa, INDArray ua, INDArray v, INDArray wc, INDArray encoder, INDArray contextOutput) {
@@ -52,46 +78,76 @@ final class BahdanauAttention implements StepInput {
     /**
      * @param encoder       encoder states {@code [B, He, Ts]}
      * @param sourceMask    {@code [B, Ts]} or {@code null}
-     * @param recordHistory keep every step's weights, contexts and activations (a whole-sequence pass that may be
+     * @param recordHistory keep every step's weights and contexts (a whole-sequence pass that may be
      *                      backpropagated); off when decoding step by step, where only the last step is kept
      */
     BahdanauAttention(INDArray wa, INDArray ua, INDArray v, INDArray wc, INDArray encoder, INDArray sourceMask,
                       boolean recordHistory) {
+        this(wa, ua, v, wc, encoder.dup('c'), null, sourceMask == null ? null : sourceMask.castTo(encoder.dataType()),
+                recordHistory);
+    }
+
+    /** {@code keys} {@code [A, B·Ts]} when already known (a selection of rows), else computed. */
+    private BahdanauAttention(INDArray wa, INDArray ua, INDArray v, INDArray wc, INDArray encoder, INDArray keys,
+                              INDArray sourceMask, boolean recordHistory) {
         this.recordHistory = recordHistory;
         this.wa = wa;
         this.ua = ua;
         this.v = v;
         this.wc = wc;
-        this.batch = encoder.size(0);
-        long he = encoder.size(1);
-        this.sourceSteps = encoder.size(2);
-        this.attention = wa.size(1);
-        this.encoder = encoder.dup('c');
-        this.encoderColumns = encoder.permute(1, 0, 2).dup('c').reshape('c', he, batch * sourceSteps);
-        this.keys = ua.transpose().mmul(encoderColumns);                   // [A, B·Ts]
-        this.sourceMask = sourceMask == null ? null : sourceMask.castTo(encoder.dataType());
+        this.encoder = encoder;
+        this.batch = (int) encoder.size(0);
+        this.encoderSize = (int) encoder.size(1);
+        this.sourceSteps = (int) encoder.size(2);
+        this.attention = (int) wa.size(1);
+        this.fast = encoder.dataType() == DataType.FLOAT;
+        this.encoderColumns = encoder.permute(1, 0, 2).dup('c').reshape('c', encoderSize, (long) batch * sourceSteps);
+        this.keys = keys != null ? keys : ua.transpose().mmul(encoderColumns);          // [A, B·Ts]
+        this.sourceMask = sourceMask;
+        this.keyValues = values(this.keys);
+        this.scoreWeights = values(v);
+        this.maskValues = sourceMask == null ? null : values(sourceMask);
+        this.hidden = new double[keyValues.length];
     }
 
-    private BahdanauAttention(BahdanauAttention from, int[] rows) {
-        this.recordHistory = false;
-        this.wa = from.wa;
-        this.ua = from.ua;
-        this.v = from.v;
-        this.wc = from.wc;
-        this.batch = rows.length;
-        this.sourceSteps = from.sourceSteps;
-        this.attention = from.attention;
-        this.encoder = Seq2SeqDecoder.pick(from.encoder, rows);
-        long he = encoder.size(1);
-        this.encoderColumns = encoder.permute(1, 0, 2).dup('c').reshape('c', he, batch * sourceSteps);
-        this.keys = Seq2SeqDecoder.pick(from.keys.reshape('c', attention, from.batch, sourceSteps).permute(1, 0, 2),
-                rows).permute(1, 0, 2).dup('c').reshape('c', attention, batch * sourceSteps);
-        this.sourceMask = from.sourceMask == null ? null : Seq2SeqDecoder.pick(from.sourceMask, rows);
+    /** The elements of {@code array} in C order as doubles. */
+    private static double[] values(INDArray array) {
+        return array.dup('c').reshape(array.length()).toDoubleVector();
+    }
+
+    /** A C-order array of {@code shape} holding {@code values}, in this attention's data type. */
+    private INDArray array(double[] values, long... shape) {
+        return Nd4j.createFromArray(values).castTo(encoder.dataType()).reshape('c', shape);
     }
 
     /** The same attention for rows {@code rows} of the batch (beam reordering), keys reused, no history. */
     BahdanauAttention select(int[] rows) {
-        return new BahdanauAttention(this, rows);
+        return rows(rows, false);
+    }
+
+    private BahdanauAttention rows(int[] rows, boolean history) {
+        INDArray selectedKeys = Seq2SeqDecoder.pick(keys.reshape('c', attention, batch, sourceSteps)
+                .permute(1, 0, 2), rows).permute(1, 0, 2).dup('c').reshape('c', attention, (long) rows.length
+                * sourceSteps);
+        return new BahdanauAttention(wa, ua, v, wc, Seq2SeqDecoder.pick(encoder, rows), selectedKeys,
+                sourceMask == null ? null : Seq2SeqDecoder.pick(sourceMask, rows), history);
+    }
+
+    /**
+     * The attention of batch rows {@code from … from+count-1} for one part of a split pass: its own keys, history
+     * and gradient accumulators. This object then answers {@link #weights}, {@link #contexts},
+     * {@link #accumulateInto} and {@link #finishBackward} for the whole batch from its parts.
+     */
+    @Override
+    public StepInput columns(int from, int count) {
+        if (from == 0) {
+            parts.clear();
+            partStarts.clear();
+        }
+        BahdanauAttention part = rows(java.util.stream.IntStream.range(from, from + count).toArray(), recordHistory);
+        parts.add(part);
+        partStarts.add(from);
+        return part;
     }
 
     /** {@code α} of the last forward step, {@code [B, Ts]}. */
@@ -107,80 +163,188 @@ final class BahdanauAttention implements StepInput {
     /** Sets where {@link #backward} accumulates; call before the backward pass. */
     void accumulateInto(Gradients gradients) {
         this.gradients = gradients;
+        partGradients.clear();
+        if (parts.isEmpty()) {
+            keyGradient = new double[attention * batch * sourceSteps];
+            scoreWeightGradient = new double[attention];
+        }
+        for (int p = 0; p < parts.size(); p++) {
+            BahdanauAttention part = parts.get(p);
+            int from = partStarts.get(p);
+            INDArrayIndex rows = NDArrayIndex.interval(from, from + part.batch);
+            Gradients own = new Gradients(zerosLike(gradients.wa), zerosLike(gradients.ua), zerosLike(gradients.v),
+                    zerosLike(gradients.wc), gradients.encoder.get(rows, NDArrayIndex.all(), NDArrayIndex.all()),
+                    gradients.contextOutput == null ? null : gradients.contextOutput.get(NDArrayIndex.all(),
+                            NDArrayIndex.all(), rows).dup('c'));
+            part.accumulateInto(own);
+            partGradients.add(own);
+        }
+    }
+
+    private static INDArray zerosLike(INDArray array) {
+        return Nd4j.zeros(array.dataType(), array.shape());
+    }
+
+    /** {@code tanh(K + W_aᵀ s)} into {@link #hidden}, for the previous state {@code s} ({@code [H, B]}). */
+    private double[] hiddenActivations(INDArray previousState) {
+        double[] query = values(wa.transpose().mmul(previousState));                   // [a][b]
+        int span = batch * sourceSteps;
+        for (int a = 0; a < attention; a++) {
+            for (int b = 0; b < batch; b++) {
+                double q = query[a * batch + b];
+                int row = a * span + b * sourceSteps;
+                for (int j = 0; j < sourceSteps; j++) {
+                    hidden[row + j] = keyValues[row + j] + q;
+                }
+            }
+        }
+        ScalarActivation.TANH.apply(hidden, 0, hidden.length, fast);
+        return hidden;
     }
 
     @Override
     public void forward(long step, INDArray previousState, INDArray z) {
-        INDArray query = wa.transpose().mmul(previousState);                  // [A, B]
-        INDArray hidden = Transforms.tanh(keys.reshape('c', attention, batch, sourceSteps)
-                .add(query.reshape('c', attention, batch, 1)), false);        // [A, B, Ts]
-        INDArray scores = v.transpose().mmul(hidden.reshape('c', attention, batch * sourceSteps))
-                .reshape('c', batch, sourceSteps);
-        INDArray alpha = MaskedSoftmax.forward(scores, sourceMask);             // [B, Ts]
-        INDArray context = Nd4j.matmul(encoder, alpha.reshape('c', batch, sourceSteps, 1))
-                .reshape('c', batch, encoder.size(1)).transpose().dup('c');   // [He, B]
-        mmul(wc, context, z, true, false, 1.0);
-        lastWeights = alpha;
-        lastContext = context;
-        if (recordHistory) {
-            weights.add(alpha);
-            contexts.add(context);
-            activations.add(hidden);
+        double[] hidden = hiddenActivations(previousState);
+        int span = batch * sourceSteps;
+        double[] alpha = new double[span];                                               // scores, then α [b][j]
+        for (int a = 0; a < attention; a++) {
+            double weight = scoreWeights[a];
+            for (int k = 0, row = a * span; k < span; k++) {
+                alpha[k] += weight * hidden[row + k];
+            }
         }
+        maskedSoftmax(alpha);
+        INDArray alphaArray = array(alpha, batch, sourceSteps);
+        INDArray contextArray = Nd4j.matmul(encoder, alphaArray.reshape('c', batch, sourceSteps, 1))
+                .reshape('c', batch, encoderSize).transpose();                           // [He, B]
+        mmul(wc, contextArray, z, true, false, 1.0);
+        lastWeights = alphaArray;
+        lastContext = contextArray;
+        if (recordHistory) {
+            weights.add(alphaArray);
+            contexts.add(contextArray);
+            alphaHistory.add(alpha);
+        }
+    }
+
+    /** Scores {@code [b][j]} to {@code α} in place: softmax over each row's real positions, exactly 0 on padding. */
+    private void maskedSoftmax(double[] scores) {
+        for (int b = 0; b < batch; b++) {
+            int row = b * sourceSteps;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < sourceSteps; j++) {
+                if (isReal(row + j)) {
+                    max = Math.max(max, scores[row + j]);
+                }
+            }
+            double sum = 0.0;
+            for (int j = 0; j < sourceSteps; j++) {
+                double e = isReal(row + j) ? Math.exp(scores[row + j] - max) : 0.0;
+                scores[row + j] = e;
+                sum += e;
+            }
+            for (int j = 0; j < sourceSteps; j++) {
+                scores[row + j] = sum > 0.0 ? scores[row + j] / sum : 0.0;
+            }
+        }
+    }
+
+    private boolean isReal(int position) {
+        return maskValues == null || maskValues[position] != 0.0;
     }
 
     @Override
     public void backward(long step, INDArray previousState, INDArray zGradient, INDArray previousStateGradient) {
         int t = (int) step;
-        INDArray context = contexts.get(t);
-        INDArray alpha = weights.get(t);
-        INDArray hidden = activations.get(t);
-        mmul(context, zGradient, gradients.wc, false, true, 1.0);            // dW_c += c · dzᵀ
-        INDArray dContext = wc.mmul(zGradient);                                // [He, B]
+        double[] alpha = alphaHistory.get(t);
+        mmul(contexts.get(t), zGradient, gradients.wc, false, true, 1.0);              // dW_c += c · dzᵀ
+        INDArray dContextArray = wc.mmul(zGradient);                                    // [He, B]
         if (gradients.contextOutput != null) {
-            dContext.addi(gradients.contextOutput.get(org.nd4j.linalg.indexing.NDArrayIndex.point(t)));
+            dContextArray.addi(gradients.contextOutput.get(NDArrayIndex.point(t)));
         }
-        INDArray dContextBatched = dContext.transpose().dup('c').reshape('c', batch, encoder.size(1), 1);
-        INDArray dAlpha = Nd4j.matmul(encoder, dContextBatched, null, true, false, false)
-                .reshape('c', batch, sourceSteps);                             // [B, Ts]
-        gradients.encoder.addi(Nd4j.matmul(dContextBatched, alpha.reshape('c', batch, 1, sourceSteps)));
-        INDArray dScores = MaskedSoftmax.backward(alpha, dAlpha);              // [B, Ts]
-        INDArray hiddenFlat = hidden.reshape('c', attention, batch * sourceSteps);
-        INDArray dScoresFlat = dScores.reshape('c', 1, batch * sourceSteps);
-        mmul(hiddenFlat, dScoresFlat, gradients.v, false, true, 1.0);         // dv += tanh(..) · deᵀ
-        INDArray dPre = v.mmul(dScoresFlat).muli(hiddenFlat.mul(hiddenFlat).rsub(1.0));   // [A, B·Ts]
-        dKeys().addi(dPre);
-        INDArray dQuery = dPre.reshape('c', attention, batch, sourceSteps).sum(2);        // [A, B]
-        mmul(previousState, dQuery, gradients.wa, false, true, 1.0);         // dW_a += s · dqᵀ
-        mmul(wa, dQuery, previousStateGradient, false, false, 1.0);           // ds += W_a · dq
+        // c_b = Σ_j α_bj h_bj: dα_bj = h_bj · dc_b and dL/dh_bj += α_bj dc_b (batched products over b).
+        INDArray dContextBatched = dContextArray.transpose().dup('c').reshape('c', batch, encoderSize, 1);
+        double[] dScores = values(Nd4j.matmul(encoder, dContextBatched, null, true, false, false));   // [b][j]
+        gradients.encoder.addi(Nd4j.matmul(dContextBatched, weights.get(t).reshape('c', batch, 1, sourceSteps)));
+        int span = batch * sourceSteps;
+        // Softmax: de = α ⊙ (dα - Σ_j α_j dα_j), zero on padding since α is.
+        for (int b = 0; b < batch; b++) {
+            int row = b * sourceSteps;
+            double weighted = 0.0;
+            for (int j = 0; j < sourceSteps; j++) {
+                weighted += alpha[row + j] * dScores[row + j];
+            }
+            for (int j = 0; j < sourceSteps; j++) {
+                dScores[row + j] = alpha[row + j] * (dScores[row + j] - weighted);
+            }
+        }
+        // e = vᵀ tanh(pre): dv += tanh(pre) · de, dpre = v de ⊙ tanh'(pre), shared by the keys and the query.
+        double[] hidden = hiddenActivations(previousState);
+        double[] dQuery = new double[attention * batch];                                 // [a][b]
+        double[] dPre = new double[span];
+        for (int a = 0; a < attention; a++) {
+            int row = a * span;
+            double weight = scoreWeights[a];
+            double dv = 0.0;
+            for (int k = 0; k < span; k++) {
+                dv += hidden[row + k] * dScores[k];
+                dPre[k] = weight * dScores[k];
+            }
+            scoreWeightGradient[a] += dv;
+            ScalarActivation.TANH.scaleByDerivative(hidden, row, dPre, 0, span);
+            for (int k = 0; k < span; k++) {
+                keyGradient[row + k] += dPre[k];
+            }
+            for (int b = 0; b < batch; b++) {
+                double sum = 0.0;
+                for (int j = b * sourceSteps, end = j + sourceSteps; j < end; j++) {
+                    sum += dPre[j];
+                }
+                dQuery[a * batch + b] = sum;
+            }
+        }
+        INDArray dQueryArray = array(dQuery, attention, batch);
+        mmul(previousState, dQueryArray, gradients.wa, false, true, 1.0);             // dW_a += s · dqᵀ
+        mmul(wa, dQueryArray, previousStateGradient, false, false, 1.0);               // ds += W_a · dq
     }
 
-    private INDArray dKeys;
-
-    private INDArray dKeys() {
-        if (dKeys == null) {
-            dKeys = Nd4j.zeros(keys.dataType(), keys.shape());
-        }
-        return dKeys;
-    }
-
-    /** Adds the keys' share: {@code dU_a = H·dKᵀ} and {@code dL/dh_j += U_a·dK}. */
+    /** Adds what the backward steps accumulated: {@code dv}, and the keys' share {@code dU_a = H·dKᵀ},
+     * {@code dL/dh_j += U_a·dK}. */
     void finishBackward() {
-        if (dKeys == null) {
+        if (!parts.isEmpty()) {
+            for (int p = 0; p < parts.size(); p++) {
+                parts.get(p).finishBackward();
+                Gradients own = partGradients.get(p);
+                gradients.wa.addi(own.wa);
+                gradients.ua.addi(own.ua);
+                gradients.v.addi(own.v);
+                gradients.wc.addi(own.wc);
+            }
             return;
         }
+        if (keyGradient == null) {
+            return;
+        }
+        gradients.v.addi(array(scoreWeightGradient, v.shape()));
+        INDArray dKeys = array(keyGradient, attention, (long) batch * sourceSteps);
         mmul(encoderColumns, dKeys, gradients.ua, false, true, 1.0);
-        INDArray dEncoderColumns = ua.mmul(dKeys);                             // [He, B·Ts]
-        gradients.encoder.addi(dEncoderColumns.reshape('c', encoder.size(1), batch, sourceSteps).permute(1, 0, 2));
+        INDArray dEncoderColumns = ua.mmul(dKeys);                                      // [He, B·Ts]
+        gradients.encoder.addi(dEncoderColumns.reshape('c', encoderSize, batch, sourceSteps).permute(1, 0, 2));
     }
 
     /** The attention weights of the forward steps so far: {@code [B, T, Ts]}. */
     INDArray weights() {
+        if (!parts.isEmpty()) {
+            return Nd4j.concat(0, parts.stream().map(BahdanauAttention::weights).toArray(INDArray[]::new));
+        }
         return Nd4j.stack(1, weights.toArray(new INDArray[0]));
     }
 
     /** The contexts of the forward steps so far: {@code [B, He, T]}. */
     INDArray contexts() {
+        if (!parts.isEmpty()) {
+            return Nd4j.concat(0, parts.stream().map(BahdanauAttention::contexts).toArray(INDArray[]::new));
+        }
         return Nd4j.stack(2, contexts.stream().map(INDArray::transpose).toArray(INDArray[]::new));
     }
 }
