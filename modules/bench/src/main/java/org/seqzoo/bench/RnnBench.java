@@ -69,7 +69,7 @@ final class RnnBench implements Callable<Integer> {
         double peakN = GemmPeak.measure(torchThreads);
         System.out.printf(Locale.ROOT, "threads: ND4J %s; PyTorch intra-op %d, inter-op 1%n", Nd4jThreads.current(),
                 torchThreads);
-        System.out.printf(Locale.ROOT, "SGEMM %d² peak through ND4J: %.1f GFLOP/s with 1 BLAS thread, %.1f with %d%n",
+        System.out.printf(Locale.ROOT, "SGEMM %d² peak (OpenBLAS): %.1f GFLOP/s with 1 BLAS thread, %.1f with %d%n",
                 GemmPeak.SIZE, peak1, peakN, torchThreads);
         System.out.printf(Locale.ROOT, "shapes: %s; float32; Adam; %d warm-up, %d rounds x %d iterations, "
                 + "interleaved%n%n", shape, warmup, rounds, iterations);
