@@ -73,6 +73,10 @@ final class InspectDataCommand implements Callable<Integer> {
     @Option(names = "--skip-malformed", description = "Skip and count malformed lines instead of stopping at the first.")
     private boolean skipMalformed;
 
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Skip (and count) pairs with a side of more tokens (as in train); per side below.")
+    private Integer maxLength;
+
     @Option(names = "--max-source-len", paramLabel = "N", description = "Skip (and count) pairs with more source tokens.")
     private Integer maxSourceLength;
 
@@ -83,7 +87,8 @@ final class InspectDataCommand implements Callable<Integer> {
             description = "Rarer tokens become <unk> (default ${DEFAULT-VALUE}).")
     private int minFrequency;
 
-    @Option(names = "--max-vocab", paramLabel = "N", description = "Largest vocabulary, the 4 specials included.")
+    @Option(names = {"--max-vocabulary", "--max-vocab"}, paramLabel = "N",
+            description = "Largest vocabulary, the 4 specials included.")
     private Integer maxVocabulary;
 
     @Option(names = "--shared-vocab", description = "One vocabulary for both sides.")
@@ -93,7 +98,7 @@ final class InspectDataCommand implements Callable<Integer> {
             description = "Write the vocabularies to PREFIX.source.vocab and PREFIX.target.vocab (PREFIX.vocab if shared).")
     private String saveVocabulary;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
+    @Option(names = {"--batch", "--batch-size"}, paramLabel = "N", defaultValue = "64",
             description = "Pairs per batch in the batching pass (default ${DEFAULT-VALUE}).")
     private int batchSize;
 
@@ -115,6 +120,9 @@ final class InspectDataCommand implements Callable<Integer> {
         PairPipeline.Builder builder = PairPipeline.builder(corpus)
                 .sourceTokenizer(sourceChoice.create(lowercase)).targetTokenizer(targetChoice.create(lowercase))
                 .onMalformedLine(skipMalformed ? MalformedLinePolicy.SKIP : MalformedLinePolicy.FAIL);
+        if (maxLength != null) {
+            builder.maxSourceTokens(maxLength).maxTargetTokens(maxLength);
+        }
         if (maxSourceLength != null) {
             builder.maxSourceTokens(maxSourceLength);
         }
@@ -133,7 +141,8 @@ final class InspectDataCommand implements Callable<Integer> {
     private void validate() {
         if (minFrequency < 1 || batchSize < 1 || bucketing < 0 || samples < 0
                 || (maxVocabulary != null && maxVocabulary <= Vocabulary.SPECIALS.size())
-                || (maxSourceLength != null && maxSourceLength < 1) || (maxTargetLength != null && maxTargetLength < 1)) {
+                || (maxSourceLength != null && maxSourceLength < 1) || (maxTargetLength != null && maxTargetLength < 1)
+                || (maxLength != null && maxLength < 1)) {
             throw new ParameterException(spec.commandLine(), "out of range: need --min-frequency >= 1, --batch-size >= 1, "
                     + "--bucketing >= 0, --samples >= 0, --max-vocab > 4, --max-source-len and --max-target-len >= 1");
         }

@@ -86,7 +86,7 @@ final class TrainCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     private int minFrequency;
 
-    @Option(names = "--max-vocabulary", defaultValue = "30000", description = "Most tokens per vocabulary "
+    @Option(names = {"--max-vocabulary", "--max-vocab"}, defaultValue = "30000", description = "Most tokens per vocabulary "
             + "(default ${DEFAULT-VALUE}).")
     private int maxVocabulary;
 
@@ -104,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "0", description = "Passes over the training data (default: no limit).")
     private int epochs;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Pairs per batch (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--batch", "--batch-size"}, defaultValue = "64", description = "Pairs per batch (default ${DEFAULT-VALUE}).")
     private int batch;
 
     @Option(names = "--valid-every", defaultValue = "250", description = "Validate every N updates (default "
@@ -288,6 +288,14 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--lr", description = "Override Adam's learning rate.")
         Double learningRate;
 
+        @Option(names = "--lr-decay", paramLabel = "FACTOR", description = "Multiply the learning rate by FACTOR "
+                + "(in (0, 1]) every --lr-decay-every updates (default: constant).")
+        Double learningRateDecay;
+
+        @Option(names = "--lr-decay-every", paramLabel = "N", defaultValue = "1000",
+                description = "Updates between learning-rate decays (default ${DEFAULT-VALUE}).")
+        int learningRateDecaySteps;
+
         @Option(names = "--seed", defaultValue = "12345", description = "Seed of initialisation, data order and "
                 + "dropout (default ${DEFAULT-VALUE}).")
         long seed;
@@ -327,6 +335,9 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 if (learningRate != null) {
                     b.learningRate(learningRate);
+                }
+                if (learningRateDecay != null) {
+                    b.learningRateDecay(learningRateDecay, learningRateDecaySteps);
                 }
                 return b.build();
             } catch (IllegalArgumentException e) {

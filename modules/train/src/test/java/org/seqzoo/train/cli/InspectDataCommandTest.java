@@ -67,6 +67,11 @@ class InspectDataCommandTest {
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("lines        6 read: 2 pairs, 4 skipped (1 blank line, 1 no tab between source "
                 + "and target, 1 empty target, 1 target longer than the token limit)"), run.out());
+        // train's names work here too: --max-length limits both sides, --max-vocabulary, --batch.
+        CliRun trainNames = CliRun.of("inspect-data", file.toString(), "--skip-malformed", "--max-length", "3",
+                "--max-vocabulary", "10", "--batch", "2");
+        assertEquals(0, trainNames.exit(), trainNames.err());
+        assertTrue(trainNames.out().contains("1 target longer than the token limit"), trainNames.out());
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seqzoo.models.seq2seq.Seq2SeqSpec;
+import org.seqzoo.train.bundle.ModelBundle;
 
 /**
  * The train, translate and evaluate commands end to end on the bundled reverse task (a few updates of a tiny
@@ -25,8 +27,12 @@ class TrainTranslateEvaluateTest {
         Path out = dir.resolve("run");
         CliRun train = CliRun.of("train", "--task", "reverse", "--steps", "20", "--valid-every", "10",
                 "--checkpoint-every", "10", "--hidden", "16", "--embedding", "8", "--batch", "16",
-                "--decode-limit", "20", "--out", out.toString(), "--quiet");
+                "--decode-limit", "20", "--lr-decay", "0.5", "--lr-decay-every", "10", "--out", out.toString(),
+                "--quiet");
         assertEquals(0, train.exit(), train.err());
+        Seq2SeqSpec trained = ModelBundle.load(out.resolve("model.zip")).spec();
+        assertEquals(0.5, trained.learningRateDecay());
+        assertEquals(10, trained.decaySteps());
         assertTrue(train.out().contains("validation: loss"), train.out());
         for (String file : new String[] {"model.zip", "curves.png", "metrics.jsonl", "attention.png"}) {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
@@ -58,6 +64,11 @@ class TrainTranslateEvaluateTest {
         CliRun missing = CliRun.of("train", "--train", dir.resolve("none.tsv").toString());
         assertEquals(2, missing.exit());
         assertTrue(missing.error().contains("--train") && missing.error().contains("no such file"), missing.err());
+
+        CliRun badDecay = CliRun.of("train", "--task", "reverse", "--lr-decay", "1.5", "--out",
+                dir.resolve("d").toString());
+        assertEquals(2, badDecay.exit());
+        assertTrue(badDecay.error().contains("learning-rate decay must be in (0, 1]"), badDecay.err());
 
         CliRun badPreset = CliRun.of("train", "--task", "reverse", "--model", "transformer", "--out",
                 dir.resolve("x").toString());
