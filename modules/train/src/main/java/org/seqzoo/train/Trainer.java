@@ -138,7 +138,7 @@ public final class Trainer {
         boolean stoppedEarly = false;
         long total = settings.maxSteps() > 0 ? settings.maxSteps() : estimateSteps();
         try (Seq2SeqBatchIterator train = trainBatches();
-             MetricsLog log = MetricsLog.append(settings.outputDirectory().resolve(METRICS));
+             MetricsLog log = MetricsLog.resume(settings.outputDirectory().resolve(METRICS), state.step());
              TrainingProgress progress = TrainingProgress.start("train", total, state.step(), settings.quiet())) {
             fastForward(train);
             long lastValidation = -1;

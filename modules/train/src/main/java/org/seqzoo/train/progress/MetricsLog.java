@@ -19,12 +19,14 @@ import org.nd4j.shade.jackson.core.JsonProcessingException;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
+import org.seqzoo.train.io.AtomicFiles;
 import org.seqzoo.train.plots.MetricRecord;
 
 /**
  * A run's metrics as JSON lines, one record per line:
  * {@code {"step":1200,"split":"valid","loss":1.234,"perplexity":3.43,"bleu":27.1}}. Appends, so a resumed run
- * continues its log; each line is flushed as it is written, so a crash loses at most the line being written.
+ * continues its log ({@link #resume} first drops what it will write again); each line is flushed as it is
+ * written, so a crash loses at most the line being written.
  * Non-finite values are written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} and read
  * back as numbers.
  */
@@ -53,6 +55,33 @@ public final class MetricsLog implements AutoCloseable {
             out.write('\n');
         }
         return new MetricsLog(out);
+    }
+
+    /**
+     * Opens the log of a run resumed from its checkpoint at {@code step}: records after that step were written
+     * before the interruption and are about to be written again, so they are dropped first (the file is
+     * rewritten atomically, keeping the records up to {@code step} and dropping a broken last line), and every
+     * step appears once.
+     */
+    public static MetricsLog resume(Path file, long step) throws IOException {
+        if (Files.exists(file)) {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                try {
+                    if (!line.isBlank() && parse(line).step() <= step) {
+                        kept.add(line);
+                    }
+                } catch (JsonProcessingException | IllegalArgumentException e) {
+                    // a line cut short by the interruption: not a record
+                }
+            }
+            AtomicFiles.write(file, out -> {
+                for (String line : kept) {
+                    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            });
+        }
+        return append(file);
     }
 
     /** Appends one record as one line and flushes it. */

@@ -67,6 +67,23 @@ class MetricsLogTest {
     }
 
     @Test
+    void resumingDropsTheRecordsAfterTheCheckpointSoEachStepAppearsOnce() throws IOException {
+        Path file = dir.resolve("metrics.jsonl");
+        try (MetricsLog log = MetricsLog.append(file)) {
+            for (long step = 1; step <= 5; step++) {
+                log.write(record(step, "train", "loss", 1.0 / step));
+            }
+        }
+        Files.writeString(file, "{\"step\":6,\"spl", java.nio.file.StandardOpenOption.APPEND);   // crash mid-line
+        try (MetricsLog log = MetricsLog.resume(file, 3)) {
+            log.write(record(4, "train", "loss", 0.2));
+        }
+        List<MetricRecord> records = MetricsLog.read(file);
+        assertEquals(List.of(1L, 2L, 3L, 4L), records.stream().map(MetricRecord::step).toList());
+        assertEquals(0.2, records.get(3).values().get("loss"));
+    }
+
+    @Test
     void badLinesAreReportedWithTheirLineNumber() throws IOException {
         Path file = dir.resolve("bad.jsonl");
         Files.writeString(file, "{\"step\":1,\"split\":\"train\",\"loss\":1.0}\n\n{\"step\":2,\"split\":\"train\",\"loss\":\"low\"}\n");
