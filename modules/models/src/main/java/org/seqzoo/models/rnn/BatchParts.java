@@ -61,7 +61,8 @@ final class BatchParts {
                 Preconditions.checkArgument(state == null || (state.rank() == 2 && state.size(0) == batch
                                 && state.size(1) == h),
                         "%s initial state must be [minibatch=%s, nOut=%s], got %ndShape (rnnTimeStep with a"
-                                + " different minibatch size, or forgot rnnClearPreviousState?)", cell, batch, h, state);
+                                + " different minibatch size, or forgot rnnClearPreviousState?)", cell, batch, h,
+                        state);
             }
         }
         Preconditions.checkArgument(mask == null || (mask.rank() == 2 && mask.size(0) == batch

@@ -243,7 +243,8 @@ public final class GRUKernel implements RecurrentKernel {
             gates.read(zt, act, 0, 3 * hb);
             states.read(hp, previous, 0, hb);
             pass.splitStateGradient(t, later, eps, mixed, carried);
-            // h~ = n + z ⊙ (h_{t-1} - n): dn = dh~ ⊙ (1 - z), dz = dh~ ⊙ (h_{t-1} - n), dh_{t-1} = dh~ ⊙ z + ...
+            // h~ = n + z ⊙ (h_{t-1} - n): dn = dh~ ⊙ (1 - z), dz = dh~ ⊙ (h_{t-1} - n),
+            // dh_{t-1} = dh~ ⊙ z + ...
             for (int k = 0; k < hb; k++) {
                 double update = act[hb + k];
                 double n = act[2 * hb + k];

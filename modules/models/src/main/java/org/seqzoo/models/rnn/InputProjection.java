@@ -44,7 +44,10 @@ final class InputProjection {
         this.bias = bias.toDoubleVector();
     }
 
-    /** For {@code input} {@code [B, nIn, T]} (any layout and type; copied when not {@code 'f'} of the weights' type). */
+    /**
+     * For {@code input} {@code [B, nIn, T]} (any layout and type; copied when not {@code 'f'} of the weights'
+     * type).
+     */
     static InputProjection of(GateWeights weights, INDArray input, ArrayType work, LayerWorkspaceMgr workspaces) {
         DataType type = weights.w().dataType();
         INDArray stepMajor = input;
@@ -55,7 +58,7 @@ final class InputProjection {
         return new InputProjection(stepMajor, weights.w(), weights.b());
     }
 
-    /** {@code z[zOffset …]} ({@code [G, columns]}) {@code = Wᵀ x_t} for batch columns {@code from … from+columns-1}. */
+    /** {@code z[zOffset …]} ({@code [G, columns]}) {@code = Wᵀ x_t} for batch columns {@code from …}. */
     void forward(int t, int from, int columns, NativeArray z, int zOffset) {
         gemm(false, false, gateRows, columns, inputSize, 1.0, weightsT, 0, inputSize, input, inputOffset(t, from),
                 batch, 0.0, z, zOffset, columns);
@@ -75,7 +78,8 @@ final class InputProjection {
      * Backward of {@link #forward} for one step and column range, given {@code dL/dz_t} both in native memory
      * ({@code dz} at {@code dzOffset}, {@code [G, columns]}) and as {@code dzValues}: writes {@code dL/dx_t} into
      * {@code inputGradient} (laid out like the input), adds {@code x_t dz_tᵀ} to {@code weightGradientT}
-     * ({@code [G, nIn]}, the memory of an {@code 'f'} {@code [nIn, G]} gradient) and the row sums to {@code biasGradient}.
+     * ({@code [G, nIn]}, the memory of an {@code 'f'} {@code [nIn, G]} gradient) and the row sums to
+     * {@code biasGradient}.
      */
     void backward(int t, int from, int columns, NativeArray dz, int dzOffset, double[] dzValues,
                   NativeArray inputGradient, NativeArray weightGradientT, double[] biasGradient) {
@@ -93,7 +97,7 @@ final class InputProjection {
         }
     }
 
-    /** An input gradient {@code [B, nIn, T]} laid out like the input; zeroed when steps before {@code first} get none. */
+    /** An input gradient {@code [B, nIn, T]} laid out like the input, zeroed if steps before {@code first} get none. */
     INDArray inputGradientArray(int first, LayerWorkspaceMgr workspaces) {
         long[] shape = {batch, inputSize, steps};
         return first > 0 ? workspaces.create(ArrayType.ACTIVATION_GRAD, type, shape, 'f')

@@ -15,7 +15,10 @@ public interface RecurrentKernel {
 
     /** What a forward pass computed; when run for backprop, also what the backward pass reads. */
     interface Pass {
-        /** Outputs {@code [B, H, T]} (NCW; stored as a C-order {@code [H, T, B]} array, see {@link StepMajorLayout#output}), zero at masked steps. */
+        /**
+         * Outputs {@code [B, H, T]} (NCW; stored as a C-order {@code [H, T, B]} array, see
+         * {@link StepMajorLayout#output}), zero at masked steps.
+         */
         INDArray output();
 
         /** The state after the last step: after each sequence's last real step when masked. */
