@@ -115,19 +115,13 @@ final class BatchParts {
         KernelThreads.run(parts.size(), loop);
     }
 
-    /** Writes the NCW output from the parts' states once their loops are done (see {@link StepMajorLayout#output}). */
+    /** Writes the NCW output from the parts' states once their loops are done (see {@link StepMajorLayout}). */
     void finish(LayerWorkspaceMgr workspaces) {
-        if (parts.size() == 1) {
-            parts.get(0).finish(workspaces);
-            output = parts.get(0).output();
-            return;
-        }
         SequencePass first = parts.get(0);
-        long batch = from[parts.size()];
-        INDArray stored = workspaces.createUninitialized(ArrayType.ACTIVATIONS, first.type,
-                new long[] {first.hidden, first.steps, batch}, 'c');
+        INDArray stored = StepMajorLayout.outputStore(first.steps, first.hidden, from[parts.size()], first.type,
+                workspaces);
         for (int p = 0; p < parts.size(); p++) {
-            INDArray columns = leading(stored.permute(2, 0, 1), from[p], from[p + 1] - from[p]).permute(1, 2, 0);
+            INDArray columns = part(stored.permute(2, 0, 1), p).permute(1, 2, 0);     // [H, T, B_p]
             StepMajorLayout.writeOutput(parts.get(p).states, columns, first.steps, first.hidden);
         }
         output = StepMajorLayout.maskedOutput(stored, mask);

@@ -17,7 +17,7 @@ public interface RecurrentKernel {
     interface Pass {
         /**
          * Outputs {@code [B, H, T]} (NCW; stored as a C-order {@code [H, T, B]} array, see
-         * {@link StepMajorLayout#output}), zero at masked steps.
+         * {@link StepMajorLayout#outputStore}), zero at masked steps.
          */
         INDArray output();
 

@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The part of a forward pass every gated kernel shares, for one part of the batch ({@link BatchParts}: columns
  * {@code column … column+B-1} of the whole batch): sizes, the {@link InputProjection}, the pre-activations
  * {@code Z} ({@code [T·G·H, B]}), the gate activations, the hidden states {@code [(T+1)·H, B]} (see
- * {@link StepMajorLayout}), the mask, and finally the NCW output. Kernels keep what is theirs alone (the GRU's
- * recurrent products, the LSTM's cells) beside it.
+ * {@link StepMajorLayout}) and the mask. Kernels keep what is theirs alone (the GRU's recurrent products, the
+ * LSTM's cells) beside it.
  *
  * <p>The kernels' time loops address these arrays as {@link NativeArray}s: element {@code (f, b)} of step
  * {@code t}'s block of {@code F} features is at {@code (t·F + f)·B + b}.
@@ -42,8 +42,6 @@ final class SequencePass {
     final boolean fast;
     /** Whether a backward pass follows: only then do the loops store what it reads (gate activations ...). */
     final boolean forBackprop;
-    private final INDArray maskArray;
-    private INDArray output;
 
     private SequencePass(int batch, int steps, int hidden, DataType type, ArrayType work, int column,
                          InputProjection projection, INDArray z, INDArray gates, INDArray states, INDArray maskArray,
@@ -61,7 +59,6 @@ final class SequencePass {
         this.zMem = NativeArray.of(z);
         this.gatesMem = NativeArray.of(gates);
         this.statesMem = NativeArray.of(states);
-        this.maskArray = maskArray;
         this.mask = maskArray == null ? null : stepMajor(maskArray, steps, batch);
         this.stepInput = stepInput;
         this.fast = type == DataType.FLOAT;
@@ -173,15 +170,6 @@ final class SequencePass {
                 gradient[k] += carried[k];
             }
         }
-    }
-
-    /** Writes the NCW output from the states once the loop is done. */
-    void finish(LayerWorkspaceMgr workspaces) {
-        output = StepMajorLayout.output(states, maskArray, steps, hidden, batch, workspaces);
-    }
-
-    INDArray output() {
-        return output;
     }
 
     /** {@code h} after the last step, {@code [B, H]}. */

@@ -37,17 +37,14 @@ final class StepMajorLayout {
     }
 
     /**
-     * The outputs {@code [B, H, T]}: state blocks 1…T, zeroed where {@code mask} ({@code [B, T]}) is 0. Stored as a
-     * C-order {@code [H, T, B]} array (strides {@code [1, T·B, B]}), the layout in which DL4J's
-     * {@code RnnOutputLayer} (and {@code TimeSeriesUtils.reshape3dTo2d}) sees {@code [B·T, H]} without copying;
-     * an {@code 'f'}-order array would be copied on every forward and backward pass of such a layer.
+     * An uninitialised output store: outputs {@code [B, H, T]} are kept as a C-order {@code [H, T, B]} array
+     * (strides {@code [1, T·B, B]}), the layout in which DL4J's {@code RnnOutputLayer} (and
+     * {@code TimeSeriesUtils.reshape3dTo2d}) sees {@code [B·T, H]} without copying; an {@code 'f'}-order array
+     * would be copied on every forward and backward pass of such a layer. Filled by {@link #writeOutput},
+     * finished by {@link #maskedOutput}.
      */
-    static INDArray output(INDArray states, INDArray mask, long steps, long hidden, long batch,
-                           LayerWorkspaceMgr workspaces) {
-        INDArray stored = workspaces.createUninitialized(ArrayType.ACTIVATIONS, states.dataType(),
-                new long[] {hidden, steps, batch}, 'c');
-        writeOutput(states, stored, steps, hidden);
-        return maskedOutput(stored, mask);
+    static INDArray outputStore(long steps, long hidden, long batch, DataType type, LayerWorkspaceMgr workspaces) {
+        return workspaces.createUninitialized(ArrayType.ACTIVATIONS, type, new long[] {hidden, steps, batch}, 'c');
     }
 
     /** Copies state blocks 1…T of {@code states} ({@code [(T+1)·H, b]}) into {@code target} ({@code [H, T, b]}). */
