@@ -57,7 +57,6 @@ final class BahdanauAttention implements StepInput {
     private final double[] hidden;
     private final List<INDArray> weights = new ArrayList<>();
     private final List<INDArray> contexts = new ArrayList<>();
-    private final List<double[]> alphaHistory = new ArrayList<>();
     private INDArray lastWeights;
     private INDArray lastContext;
 
@@ -223,7 +222,6 @@ final class BahdanauAttention implements StepInput {
         if (recordHistory) {
             weights.add(alphaArray);
             contexts.add(contextArray);
-            alphaHistory.add(alpha);
         }
     }
 
@@ -256,7 +254,7 @@ final class BahdanauAttention implements StepInput {
     @Override
     public void backward(long step, INDArray previousState, INDArray zGradient, INDArray previousStateGradient) {
         int t = (int) step;
-        double[] alpha = alphaHistory.get(t);
+        double[] alpha = values(weights.get(t));                                         // [b][j]
         mmul(contexts.get(t), zGradient, gradients.wc, false, true, 1.0);              // dW_c += c · dzᵀ
         INDArray dContextArray = wc.mmul(zGradient);                                    // [He, B]
         if (gradients.contextOutput != null) {
