@@ -12,8 +12,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.seqzoo.models.rnn.SoftmaxOutputLayer;
 
-/** The benchmark language model as a DL4J {@code MultiLayerNetwork}: a recurrent layer, then a softmax output. */
+/** The benchmark language model as a DL4J {@code MultiLayerNetwork}: a recurrent layer, then a softmax output layer. */
 final class Dl4jLanguageModel implements BenchModel {
 
     private final String name;
@@ -22,16 +23,20 @@ final class Dl4jLanguageModel implements BenchModel {
     private final DataSet data;
 
     /**
-     * @param recurrent the recurrent layer ({@code nIn = shape.input()}, {@code nOut = shape.hidden()})
+     * @param recurrent     the recurrent layer ({@code nIn = shape.input()}, {@code nOut = shape.hidden()})
+     * @param seqzooOutput  seqzoo's {@link SoftmaxOutputLayer} on top, else DL4J's {@code RnnOutputLayer}
      */
-    Dl4jLanguageModel(String name, int gateBlocks, Layer recurrent, LanguageModelShape shape) {
+    Dl4jLanguageModel(String name, int gateBlocks, Layer recurrent, boolean seqzooOutput, LanguageModelShape shape) {
         this.name = name;
         this.gateBlocks = gateBlocks;
+        Layer output = seqzooOutput
+                ? new SoftmaxOutputLayer.Builder().nIn(shape.hidden()).nOut(shape.classes()).build()
+                : new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                .nIn(shape.hidden()).nOut(shape.classes()).dataFormat(RNNFormat.NCW).build();
         this.net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
                 .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
                 .layer(recurrent)
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                        .nIn(shape.hidden()).nOut(shape.classes()).dataFormat(RNNFormat.NCW).build())
+                .layer(output)
                 .build());
         net.init();
         this.data = batch(shape);

@@ -89,13 +89,16 @@ final class RnnBench implements Callable<Integer> {
     private List<BenchModel> candidates(LanguageModelShape shape) {
         List<BenchModel> models = new ArrayList<>();
         add(models, "seqzoo GRU", () -> new Dl4jLanguageModel("seqzoo GRU", 3,
-                new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), shape));
+                new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), true, shape));
         add(models, "seqzoo GRU (reset-before)", () -> new Dl4jLanguageModel("seqzoo GRU (reset-before)", 3,
-                new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).resetAfter(false).build(), shape));
+                new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).resetAfter(false).build(), true, shape));
+        add(models, "seqzoo GRU + DL4J output", () -> new Dl4jLanguageModel("seqzoo GRU + DL4J output", 3,
+                new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), false, shape));
         add(models, "seqzoo LSTM", () -> new Dl4jLanguageModel("seqzoo LSTM", 4,
-                new org.seqzoo.models.rnn.LSTM.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), shape));
+                new org.seqzoo.models.rnn.LSTM.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), true,
+                shape));
         add(models, "DL4J LSTM", () -> new Dl4jLanguageModel("DL4J LSTM", 4, new LSTM.Builder().nIn(shape.input())
-                .nOut(shape.hidden()).activation(Activation.TANH).build(), shape));
+                .nOut(shape.hidden()).activation(Activation.TANH).build(), false, shape));
         add(models, "PyTorch LSTM", () -> new TorchLanguageModel(TorchLanguageModel.Cell.LSTM, shape));
         add(models, "PyTorch GRU", () -> new TorchLanguageModel(TorchLanguageModel.Cell.GRU, shape));
         add(models, "seqzoo seq2seq GRU+Bahdanau", () -> new Seq2SeqAttentionModel(shape));

@@ -29,6 +29,8 @@ public final class KernelThreads {
     public static final String ENV = "SEQZOO_KERNEL_THREADS";
     /** Fewest sequences a part gets: below that, a thread hand-off costs more than it saves. */
     public static final int MIN_COLUMNS_PER_PART = 8;
+    /** Least work (FLOPs) worth splitting when it is not a time loop: ~0.1 ms on one core. */
+    public static final double MIN_FLOPS_TO_SPLIT = 1e7;
 
     private static volatile int threads = initialThreads();
     private static final ExecutorService POOL = Executors.newCachedThreadPool(daemonThreads());
@@ -82,10 +84,24 @@ public final class KernelThreads {
      * made a training step 3–4× slower than no split at all (measured with {@code --nd4j-threads 1,2}).
      */
     public static int parts(long batch, long steps) {
-        if (steps < 2 || threads == 1 || Nd4j.factory().blas().getMaxThreads() > 1) {
+        return steps < 2 ? 1 : columnParts(batch);
+    }
+
+    /**
+     * Into how many parts to split {@code columns} independent columns of work that is not a time loop (an
+     * output layer's tokens): one per thread, each of at least {@value #MIN_COLUMNS_PER_PART} columns; 1 when
+     * there is less than {@value #MIN_FLOPS_TO_SPLIT} FLOPs of work in all (a thread hand-off costs tens of µs) or
+     * OpenBLAS runs several threads itself (see {@link #parts}).
+     */
+    public static int parts(long columns, double flops) {
+        return flops < MIN_FLOPS_TO_SPLIT ? 1 : columnParts(columns);
+    }
+
+    private static int columnParts(long columns) {
+        if (threads == 1 || Nd4j.factory().blas().getMaxThreads() > 1) {
             return 1;
         }
-        return (int) Math.max(1, Math.min(threads, batch / MIN_COLUMNS_PER_PART));
+        return (int) Math.max(1, Math.min(threads, columns / MIN_COLUMNS_PER_PART));
     }
 
     /**

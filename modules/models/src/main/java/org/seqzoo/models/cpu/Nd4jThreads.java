@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * oversubscribes: small element-wise ops (a recurrent step's gates are ~16k numbers) pay a thread hand-off
  * each, and the two pools compete for the same cores.
  *
- * <p>The default applied by {@link #applyDefaults()} (called when a seqzoo recurrent layer or kernel is
+ * <p>The default applied by {@link #applyDefaults()} (called when a seqzoo layer or kernel is
  * created): {@code ops = 1}, {@code blas = 1}. See README.md, "Performance", for the measurements behind it.
  *
  * <p>Overrides, first match wins: the system property {@value #PROPERTY} or the environment variable

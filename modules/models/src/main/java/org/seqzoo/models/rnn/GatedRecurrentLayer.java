@@ -1,7 +1,6 @@
 package org.seqzoo.models.rnn;
 
 import java.util.Collection;
-import java.util.Map;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -49,14 +48,8 @@ public abstract class GatedRecurrentLayer extends BaseRecurrentLayer {
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,
                              DataType networkDataType) {
         LayerValidation.assertNInNOutSet(getClass().getSimpleName(), getLayerName(), layerIndex, getNIn(), getNOut());
-        RecurrentKernelLayer layer = new RecurrentKernelLayer(conf, networkDataType, kernel());
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(paramTable);
-        layer.setConf(conf);
-        return layer;
+        return RuntimeLayers.wired(new RecurrentKernelLayer(conf, networkDataType, kernel()), conf, trainingListeners, layerIndex, layerParamsView,
+                initializeParams, initializer());
     }
 
     /** Whether the layout has the reset-after GRU's recurrent candidate bias {@code b_un}. */

@@ -40,7 +40,8 @@ final class StepMajorLayout {
      * An uninitialised output store: outputs {@code [B, H, T]} are kept as a C-order {@code [H, T, B]} array
      * (strides {@code [1, T·B, B]}), the layout in which DL4J's {@code RnnOutputLayer} (and
      * {@code TimeSeriesUtils.reshape3dTo2d}) sees {@code [B·T, H]} without copying; an {@code 'f'}-order array
-     * would be copied on every forward and backward pass of such a layer. Filled by {@link #writeOutput},
+     * would be copied on every forward and backward pass of such a layer. It is also the layout seqzoo's
+     * {@link SoftmaxOutputLayer} reads without copying ({@code [F, T·B]}). Filled by {@link #writeOutput},
      * finished by {@link #maskedOutput}.
      */
     static INDArray outputStore(long steps, long hidden, long batch, DataType type, LayerWorkspaceMgr workspaces) {

@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -20,10 +19,10 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.seqzoo.models.rnn.GRU;
 import org.seqzoo.models.rnn.GatedRecurrentLayer;
 import org.seqzoo.models.rnn.LSTM;
+import org.seqzoo.models.rnn.SoftmaxOutputLayer;
 
 /**
  * Turns a {@link Seq2SeqSpec} into an ordinary DL4J {@code ComputationGraph} (works with DL4J's listeners,
@@ -138,9 +137,8 @@ public final class Seq2SeqGraphs {
             }
         };
 
-        RnnOutputLayer.Builder output = new RnnOutputLayer.Builder(spec.sparseLabels()
-                ? LossFunctions.LossFunction.SPARSE_MCXENT : LossFunctions.LossFunction.MCXENT)
-                .activation(Activation.SOFTMAX).nOut(spec.targetVocabSize()).dataFormat(RNNFormat.NCW);
+        SoftmaxOutputLayer.Builder output = new SoftmaxOutputLayer.Builder().sparseLabels(spec.sparseLabels())
+                .nOut(spec.targetVocabSize()).dataFormat(RNNFormat.NCW);
         if (spec.dropout() > 0) {
             output.dropOut(1 - spec.dropout());
         }
