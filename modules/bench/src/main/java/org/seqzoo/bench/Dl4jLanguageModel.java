@@ -12,6 +12,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.seqzoo.models.cpu.ParallelAdam;
 import org.seqzoo.models.rnn.SoftmaxOutputLayer;
 
 /** The benchmark language model as a DL4J {@code MultiLayerNetwork}: a recurrent layer, then a softmax output layer. */
@@ -24,17 +25,18 @@ final class Dl4jLanguageModel implements BenchModel {
 
     /**
      * @param recurrent     the recurrent layer ({@code nIn = shape.input()}, {@code nOut = shape.hidden()})
-     * @param seqzooOutput  seqzoo's {@link SoftmaxOutputLayer} on top, else DL4J's {@code RnnOutputLayer}
+     * @param seqzooParts   seqzoo's {@link SoftmaxOutputLayer} on top, trained with {@link ParallelAdam}; else
+     *                      DL4J's {@code RnnOutputLayer} and {@code Adam}
      */
-    Dl4jLanguageModel(String name, int gateBlocks, Layer recurrent, boolean seqzooOutput, LanguageModelShape shape) {
+    Dl4jLanguageModel(String name, int gateBlocks, Layer recurrent, boolean seqzooParts, LanguageModelShape shape) {
         this.name = name;
         this.gateBlocks = gateBlocks;
-        Layer output = seqzooOutput
+        Layer output = seqzooParts
                 ? new SoftmaxOutputLayer.Builder().nIn(shape.hidden()).nOut(shape.classes()).build()
                 : new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                 .nIn(shape.hidden()).nOut(shape.classes()).dataFormat(RNNFormat.NCW).build();
         this.net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
+                .dataType(DataType.FLOAT).updater(seqzooParts ? new ParallelAdam(1e-3) : new Adam(1e-3)).list()
                 .layer(recurrent)
                 .layer(output)
                 .build());

@@ -92,7 +92,7 @@ final class RnnBench implements Callable<Integer> {
                 new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), true, shape));
         add(models, "seqzoo GRU (reset-before)", () -> new Dl4jLanguageModel("seqzoo GRU (reset-before)", 3,
                 new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).resetAfter(false).build(), true, shape));
-        add(models, "seqzoo GRU + DL4J output", () -> new Dl4jLanguageModel("seqzoo GRU + DL4J output", 3,
+        add(models, "seqzoo GRU, DL4J out+Adam", () -> new Dl4jLanguageModel("seqzoo GRU, DL4J out+Adam", 3,
                 new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), false, shape));
         add(models, "seqzoo LSTM", () -> new Dl4jLanguageModel("seqzoo LSTM", 4,
                 new org.seqzoo.models.rnn.LSTM.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), true,

@@ -12,6 +12,7 @@ import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqzoo.models.cpu.KernelThreads;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * A recurrent pass over a minibatch split into column ranges ("parts") of the batch, one {@link SequencePass}

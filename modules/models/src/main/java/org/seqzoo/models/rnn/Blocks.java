@@ -2,6 +2,7 @@ package org.seqzoo.models.rnn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * Contiguous blocks of matrices and matrix products into existing arrays, for the work the recurrent kernels

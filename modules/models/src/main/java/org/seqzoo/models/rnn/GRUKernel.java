@@ -2,7 +2,7 @@ package org.seqzoo.models.rnn;
 
 import static org.seqzoo.models.rnn.Blocks.columnMajor;
 import static org.seqzoo.models.rnn.Blocks.rows;
-import static org.seqzoo.models.rnn.NativeArray.gemm;
+import static org.seqzoo.models.cpu.NativeArray.gemm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +13,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqzoo.models.cpu.Nd4jThreads;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * The GRU forward and backward recurrences over whole sequences (the equations in {@link GRU}), free of DL4J

@@ -1,13 +1,14 @@
 package org.seqzoo.models.rnn;
 
 import static org.seqzoo.models.rnn.Blocks.columnMajor;
-import static org.seqzoo.models.rnn.NativeArray.gemm;
+import static org.seqzoo.models.cpu.NativeArray.gemm;
 
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * The input projection of a gated cell, {@code z_t = Wᵀ x_t + b} ({@code G} gate rows), one step and one column

@@ -2,7 +2,7 @@ package org.seqzoo.models.rnn;
 
 import static org.seqzoo.models.rnn.Blocks.columnMajor;
 import static org.seqzoo.models.rnn.Blocks.rows;
-import static org.seqzoo.models.rnn.NativeArray.gemm;
+import static org.seqzoo.models.cpu.NativeArray.gemm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqzoo.models.cpu.Nd4jThreads;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * The LSTM recurrences of {@link LSTM} over whole sequences (DESIGN.md, "LSTM"), gate blocks in the order

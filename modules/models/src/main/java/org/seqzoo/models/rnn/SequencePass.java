@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * The part of a forward pass every gated kernel shares, for one part of the batch ({@link BatchParts}: columns

@@ -4,6 +4,7 @@ import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqzoo.models.cpu.KernelThreads;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * A softmax output layer with its cross-entropy loss, fused: the maths of {@link SoftmaxKernelLayer}. With

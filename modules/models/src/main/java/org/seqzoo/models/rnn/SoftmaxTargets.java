@@ -2,6 +2,7 @@ package org.seqzoo.models.rnn;
 
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * The targets {@code y_n} of {@link SoftmaxCrossEntropy}, one per token {@code n = t·B + b} (step {@code t},

@@ -19,6 +19,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
+import org.seqzoo.models.cpu.ParallelAdam;
 import org.seqzoo.models.rnn.GRU;
 import org.seqzoo.models.rnn.GatedRecurrentLayer;
 import org.seqzoo.models.rnn.LSTM;
@@ -81,9 +82,9 @@ public final class Seq2SeqGraphs {
     /** The graph configuration for {@code spec}. */
     public static ComputationGraphConfiguration configuration(Seq2SeqSpec spec) {
         Adam adam = spec.learningRateDecay() < 1
-                ? new Adam(new StepSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.learningRateDecay(),
-                        spec.decaySteps()))
-                : new Adam(spec.learningRate());
+                ? new ParallelAdam(new StepSchedule(ScheduleType.ITERATION, spec.learningRate(),
+                        spec.learningRateDecay(), spec.decaySteps()))
+                : new ParallelAdam(spec.learningRate());
         NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder().seed(spec.seed())
                 .updater(adam).weightInit(WeightInit.XAVIER);
         if (spec.gradientClip() > 0) {

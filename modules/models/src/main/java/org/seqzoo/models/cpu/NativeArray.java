@@ -1,4 +1,4 @@
-package org.seqzoo.models.rnn;
+package org.seqzoo.models.cpu;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -25,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * vectorises them, on native memory (element by element through a buffer) it does not, which made the gate
  * pass 4–5× slower. Only {@code FLOAT} and {@code DOUBLE} arrays in host memory are supported.
  */
-abstract sealed class NativeArray {
+public abstract sealed class NativeArray {
 
     /**
      * The array whose memory this is, kept reachable for as long as this object is: the raw pointers below do not
@@ -42,7 +42,7 @@ abstract sealed class NativeArray {
      * The buffer behind {@code array}, starting at the array's first element; the array must be dense
      * ({@code 'c'} or {@code 'f'} order with default strides).
      */
-    static NativeArray of(INDArray array) {
+    public static NativeArray of(INDArray array) {
         Preconditions.checkArgument(isDense(array), "expected a dense array, got strides %s for shape %ndShape",
                 array.stride(), array);
         Preconditions.checkArgument(array.length() <= Integer.MAX_VALUE, "array too large: %s elements",
@@ -78,17 +78,28 @@ abstract sealed class NativeArray {
     }
 
     /** Copies elements {@code offset … offset+length-1} into {@code dst} from {@code dstOffset} on. */
-    abstract void read(int offset, double[] dst, int dstOffset, int length);
+    public abstract void read(int offset, double[] dst, int dstOffset, int length);
 
     /** Copies {@code src[srcOffset … srcOffset+length-1]} into elements {@code offset …}. */
-    abstract void write(int offset, double[] src, int srcOffset, int length);
+    public abstract void write(int offset, double[] src, int srcOffset, int length);
+
+    /**
+     * Copies elements {@code offset … offset+length-1} of a {@code FLOAT} array into {@code dst} from
+     * {@code dstOffset} on, without widening: for float32 work that needs no double precision.
+     *
+     * @throws IllegalStateException for a {@code DOUBLE} array
+     */
+    public abstract void readFloats(int offset, float[] dst, int dstOffset, int length);
+
+    /** Copies {@code src[srcOffset … srcOffset+length-1]} into elements {@code offset …} of a {@code FLOAT} array. */
+    public abstract void writeFloats(int offset, float[] src, int srcOffset, int length);
 
     /**
      * {@code C = alpha·op(A)·op(B) + beta·C} on row-major operands: {@code C} is {@code m × n} at element
      * {@code offC} of {@code c} with leading dimension {@code ldc}, {@code op(A)} is {@code m × k},
      * {@code op(B)} is {@code k × n}; all three share one data type.
      */
-    static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, NativeArray a, int offA,
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, NativeArray a, int offA,
                      int lda, NativeArray b, int offB, int ldb, double beta, NativeArray c, int offC, int ldc) {
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
@@ -108,7 +119,7 @@ abstract sealed class NativeArray {
      * {@code c = op(a)·op(b) + beta·c} for rank-2 arrays in any dense-row or dense-column layout (views
      * included), mapped onto one row-major {@link #gemm} call.
      */
-    static void mmul(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
+    public static void mmul(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
         Preconditions.checkArgument(a.dataType() == c.dataType() && b.dataType() == c.dataType(),
                 "mmul operands must share a data type: %s, %s, %s", a.dataType(), b.dataType(), c.dataType());
         int m = (int) c.size(0);
@@ -184,7 +195,7 @@ abstract sealed class NativeArray {
         }
 
         @Override
-        void read(int offset, double[] dst, int dstOffset, int length) {
+        public void read(int offset, double[] dst, int dstOffset, int length) {
             float[] floats = scratch(length);
             buffer.get(offset, floats, 0, length);
             Reference.reachabilityFence(this);
@@ -194,12 +205,24 @@ abstract sealed class NativeArray {
         }
 
         @Override
-        void write(int offset, double[] src, int srcOffset, int length) {
+        public void write(int offset, double[] src, int srcOffset, int length) {
             float[] floats = scratch(length);
             for (int i = 0; i < length; i++) {
                 floats[i] = (float) src[srcOffset + i];
             }
             buffer.put(offset, floats, 0, length);
+            Reference.reachabilityFence(this);
+        }
+
+        @Override
+        public void readFloats(int offset, float[] dst, int dstOffset, int length) {
+            buffer.get(offset, dst, dstOffset, length);
+            Reference.reachabilityFence(this);
+        }
+
+        @Override
+        public void writeFloats(int offset, float[] src, int srcOffset, int length) {
+            buffer.put(offset, src, srcOffset, length);
             Reference.reachabilityFence(this);
         }
 
@@ -237,15 +260,25 @@ abstract sealed class NativeArray {
         }
 
         @Override
-        void read(int offset, double[] dst, int dstOffset, int length) {
+        public void read(int offset, double[] dst, int dstOffset, int length) {
             buffer.get(offset, dst, dstOffset, length);
             Reference.reachabilityFence(this);
         }
 
         @Override
-        void write(int offset, double[] src, int srcOffset, int length) {
+        public void write(int offset, double[] src, int srcOffset, int length) {
             buffer.put(offset, src, srcOffset, length);
             Reference.reachabilityFence(this);
+        }
+
+        @Override
+        public void readFloats(int offset, float[] dst, int dstOffset, int length) {
+            throw new IllegalStateException("readFloats on a DOUBLE array");
+        }
+
+        @Override
+        public void writeFloats(int offset, float[] src, int srcOffset, int length) {
+            throw new IllegalStateException("writeFloats on a DOUBLE array");
         }
 
         DoublePointer at(int offset) {
