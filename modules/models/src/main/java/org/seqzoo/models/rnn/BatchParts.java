@@ -116,15 +116,17 @@ final class BatchParts {
         KernelThreads.run(parts.size(), loop);
     }
 
-    /** Writes the NCW output from the parts' states once their loops are done (see {@link StepMajorLayout}). */
+    /**
+     * Writes the NCW output from the parts' states once their loops are done (see {@link StepMajorLayout}), each
+     * part its own columns on its own thread.
+     */
     void finish(LayerWorkspaceMgr workspaces) {
         SequencePass first = parts.get(0);
-        INDArray stored = StepMajorLayout.outputStore(first.steps, first.hidden, from[parts.size()], first.type,
-                workspaces);
-        for (int p = 0; p < parts.size(); p++) {
-            INDArray columns = part(stored.permute(2, 0, 1), p).permute(1, 2, 0);     // [H, T, B_p]
-            StepMajorLayout.writeOutput(parts.get(p).states, columns, first.steps, first.hidden);
-        }
+        int batch = (int) from[parts.size()];
+        INDArray stored = StepMajorLayout.outputStore(first.steps, first.hidden, batch, first.type, workspaces);
+        NativeArray store = NativeArray.of(stored);
+        run(p -> StepMajorLayout.writeOutput(parts.get(p).statesMem, store, first.steps, first.hidden, batch,
+                (int) from[p], parts.get(p).batch));
         output = StepMajorLayout.maskedOutput(stored, mask);
     }
 

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * The layout the recurrent kernels ({@link GRUKernel}, {@link LSTMKernel}) compute in, and the conversions
@@ -48,10 +49,17 @@ final class StepMajorLayout {
         return workspaces.createUninitialized(ArrayType.ACTIVATIONS, type, new long[] {hidden, steps, batch}, 'c');
     }
 
-    /** Copies state blocks 1…T of {@code states} ({@code [(T+1)·H, b]}) into {@code target} ({@code [H, T, b]}). */
-    static void writeOutput(INDArray states, INDArray target, long steps, long hidden) {
-        target.assign(rows(states, hidden, steps * hidden).reshape('c', steps, hidden, target.size(2))
-                .permute(1, 0, 2));
+    /**
+     * Copies state blocks 1…T of a part's {@code states} ({@code [(T+1)·H, b]}) into its columns
+     * {@code first … first+b-1} of the output {@code store} ({@code [H, T, batch]}); no ND4J op, so kernel threads
+     * may run it.
+     */
+    static void writeOutput(NativeArray states, NativeArray store, int steps, int hidden, int batch, int first,
+                            int columns) {
+        for (int t = 0; t < steps; t++) {
+            NativeArray.copyRuns(states, (t + 1) * hidden * columns, columns, store, t * batch + first,
+                    steps * batch, hidden, columns);
+        }
     }
 
     /**
