@@ -143,8 +143,9 @@ public enum ScalarActivation {
     /**
      * tanh as the odd rational function {@code x·P(x²)/Q(x²)} (degrees 13/6) on {@code |x| <= 7.9053}: the
      * published minimax coefficients of Eigen's float tanh. Max abs error 4e-7 against {@link Math#tanh}
-     * (checked over [-20, 20] by ScalarActivationTest); only multiplies, adds, one division and min/max, so
-     * loops of it vectorise.
+     * (checked over [-20, 20] by ScalarActivationTest); only multiplies, adds, one division and the input clamp, so
+     * loops of it vectorise. The result needs no clamp: on the clamped range it stays within ±(1 − 2.6e-7), and
+     * clamping it cost a third of the function's time (Math.min/max on doubles handle NaN and −0).
      */
     static double fastTanh(double x) {
         double v = Math.max(-FAST_TANH_CLAMP, Math.min(FAST_TANH_CLAMP, x));
@@ -158,7 +159,7 @@ public enum ScalarActivation {
         double q = v2 * 1.19825839466702e-06 + 1.18534705686654e-04;
         q = q * v2 + 2.26843463243900e-03;
         q = q * v2 + 4.89352518554385e-03;
-        return Math.max(-1.0, Math.min(1.0, v * p / q));
+        return v * p / q;
     }
 
     /**
