@@ -7,8 +7,8 @@ import org.seqzoo.models.cpu.NativeArray;
 /**
  * The targets {@code y_n} of {@link SoftmaxCrossEntropy}, one per token {@code n = t·B + b} (step {@code t},
  * sequence {@code b}): a class index per token (DL4J's sparse labels {@code [B, 1, T]}) or a distribution over
- * the {@code V} classes per token (one-hot or soft labels {@code [B, V, T]}). The loss loop asks them two things
- * about token {@code n}, whose logits or gradients it holds in a {@code double[]} row of {@code V} values.
+ * the {@code V} classes per token (one-hot or soft labels {@code [B, V, T]}). The loss loop asks them about token
+ * {@code n}, whose logits or gradients it holds in a {@code double[]} row of {@code V} values.
  */
 sealed interface SoftmaxTargets {
 
