@@ -223,6 +223,6 @@ final class BatchParts {
             }
         }
         return new RecurrentKernel.InputGradients(inputGradient,
-                new RecurrentState(rows(hGradients), cGradients.isEmpty() ? null : rows(cGradients)));
+                () -> new RecurrentState(rows(hGradients), cGradients.isEmpty() ? null : rows(cGradients)));
     }
 }

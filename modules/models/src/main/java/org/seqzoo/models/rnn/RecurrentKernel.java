@@ -1,5 +1,7 @@
 package org.seqzoo.models.rnn;
 
+import java.util.function.Supplier;
+
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -25,8 +27,16 @@ public interface RecurrentKernel {
         RecurrentState lastState();
     }
 
-    /** Gradients that do not go to parameters: {@code dL/d input} {@code [B, nIn, T]} and the initial state's. */
-    record InputGradients(INDArray input, RecurrentState initialState) {
+    /**
+     * Gradients that do not go to parameters: {@code dL/d input} {@code [B, nIn, T]} and the initial state's,
+     * assembled from the batch's parts only when asked for (decoders that start from a state need it, plain
+     * layers do not), within the backward pass's workspaces.
+     */
+    record InputGradients(INDArray input, Supplier<RecurrentState> initialStateGradient) {
+        /** {@code dL/dh_0} (and {@code dL/dc_0}), {@code [B, H]}. */
+        public RecurrentState initialState() {
+            return initialStateGradient.get();
+        }
     }
 
     /**
