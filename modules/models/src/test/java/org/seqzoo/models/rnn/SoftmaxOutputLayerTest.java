@@ -197,6 +197,33 @@ class SoftmaxOutputLayerTest {
     }
 
     @Test
+    void truncatedBpttTrainsLikeRnnOutputLayer() {
+        MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
+        for (int i = 0; i < 2; i++) {
+            MultiLayerNetwork net = network(Below.SEQZOO_GRU, i == 0, Labels.ONE_HOT, RNNFormat.NCW, DataType.DOUBLE);
+            MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+            conf.setBackpropType(org.deeplearning4j.nn.conf.BackpropType.TruncatedBPTT);
+            conf.setTbpttFwdLength(2);
+            conf.setTbpttBackLength(2);
+            for (NeuralNetConfiguration layer : conf.getConfs()) {
+                ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer.getLayer()).setIUpdater(new Adam(0.05));
+            }
+            nets[i] = new MultiLayerNetwork(conf);
+            nets[i].init(net.params().dup(), true);
+        }
+        DataSet data = new DataSet(Nd4j.randn(DataType.DOUBLE, BATCH, IN, STEPS), labels(Labels.ONE_HOT,
+                DataType.DOUBLE), mask(DataType.DOUBLE), mask(DataType.DOUBLE));
+        INDArray initial = nets[0].params().dup();
+        for (int i = 0; i < 3; i++) {
+            nets[0].fit(data);
+            nets[1].fit(data);
+        }
+        assertClose(nets[1].params(), nets[0].params(), 1e-10, "parameters after 3 TBPTT fits (3 segments each)");
+        assertEquals(nets[1].score(), nets[0].score(), 1e-10, "score of the last segment");
+        assertTrue(initial.sub(nets[0].params()).amaxNumber().doubleValue() > 1e-2, "the fits trained");
+    }
+
+    @Test
     void scoreAfterAnUpdateIsRecomputed() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
                 .dataType(DataType.DOUBLE).updater(new Adam(0.1)).list()
