@@ -63,7 +63,33 @@ class BatchPartsTest {
         }
     }
 
+    /**
+     * How {@code dL/d output} {@code [B, H, T]} is laid out: C order, {@code 'f'} order (DL4J's recurrent layers)
+     * or the {@code [H, T, B]} layout of SoftmaxOutputLayer's input gradient.
+     */
+    enum EpsilonLayout { C_ORDER, F_ORDER, FEATURE_MAJOR }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"GRU_RESET_AFTER,F_ORDER", "GRU_RESET_AFTER,FEATURE_MAJOR", "GRU_RESET_BEFORE,FEATURE_MAJOR",
+            "LSTM,F_ORDER", "LSTM,FEATURE_MAJOR"})
+    void everyOutputGradientLayoutGivesTheSameGradients(Cell cell, EpsilonLayout layout) {
+        KernelThreads.set(2);
+        Results split = run(cell, 19, -1, 2, layout);
+        KernelThreads.set(1);
+        Results reference = run(cell, 19, -1, 1, EpsilonLayout.C_ORDER);
+        for (int i = 0; i < reference.arrays().size(); i++) {
+            INDArray expected = reference.arrays().get(i);
+            INDArray actual = split.arrays().get(i);
+            assertTrue(expected.equalsWithEps(actual, TOLERANCE),
+                    "array " + i + " differs: max |diff| = " + expected.sub(actual).amaxNumber());
+        }
+    }
+
     private static Results run(Cell cell, int batch, int backLength, int expectedParts) {
+        return run(cell, batch, backLength, expectedParts, EpsilonLayout.C_ORDER);
+    }
+
+    private static Results run(Cell cell, int batch, int backLength, int expectedParts, EpsilonLayout layout) {
         Nd4j.getRandom().setSeed(11);
         RecurrentKernel kernel = cell.kernel();
         GateWeights weights = cell.randomWeights(IN, HIDDEN, 0.6);
@@ -79,6 +105,12 @@ class BatchPartsTest {
             }
         }
         INDArray epsilon = Nd4j.randn(DataType.DOUBLE, batch, HIDDEN, STEPS);
+        epsilon = switch (layout) {
+            case C_ORDER -> epsilon;
+            case F_ORDER -> epsilon.dup('f');
+            case FEATURE_MAJOR -> Nd4j.create(DataType.DOUBLE, new long[] {HIDDEN, STEPS, batch}, 'c')
+                    .assign(epsilon.permute(1, 2, 0)).permute(2, 0, 1);
+        };
         RecurrentState lastGradient = new RecurrentState(Nd4j.randn(DataType.DOUBLE, batch, HIDDEN),
                 lstm ? Nd4j.randn(DataType.DOUBLE, batch, HIDDEN) : null);
 
