@@ -93,7 +93,7 @@ public final class KernelThreads {
      * there is less than {@value #MIN_FLOPS_TO_SPLIT} FLOPs of work in all (a thread hand-off costs tens of µs) or
      * OpenBLAS runs several threads itself (see {@link #parts}).
      */
-    public static int parts(long columns, double flops) {
+    public static int partsForWork(long columns, double flops) {
         return flops < MIN_FLOPS_TO_SPLIT ? 1 : columnParts(columns);
     }
 

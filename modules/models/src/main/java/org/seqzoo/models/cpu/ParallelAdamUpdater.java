@@ -18,7 +18,7 @@ final class ParallelAdamUpdater extends AdamUpdater {
     /** Parameters a loop block holds. */
     static final int BLOCK = 4096;
     /**
-     * One parameter's update in FLOPs, for {@link KernelThreads#parts(long, double)}: splitting starts at about a
+     * One parameter's update in FLOPs, for {@link KernelThreads#partsForWork}: splitting starts at about a
      * million parameters (~1.7 ms on one thread); at 275k a second thread made it slower (0.49 → 0.60 ms).
      */
     private static final double FLOPS_PER_PARAMETER = 10;
@@ -57,7 +57,7 @@ final class ParallelAdamUpdater extends AdamUpdater {
         float stepSize = Double.isNaN(alpha) || Double.isInfinite(alpha) || alpha == 0.0
                 ? epsilon // as ND4J's adam_updater op does
                 : (float) alpha;
-        int parts = KernelThreads.parts(length / BLOCK + 1L, FLOPS_PER_PARAMETER * length);
+        int parts = KernelThreads.partsForWork(length / BLOCK + 1L, FLOPS_PER_PARAMETER * length);
         KernelThreads.run(parts, part -> {
             int from = (int) ((long) length * part / parts);
             int to = (int) ((long) length * (part + 1) / parts);

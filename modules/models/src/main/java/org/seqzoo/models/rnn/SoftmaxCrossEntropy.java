@@ -69,7 +69,7 @@ final class SoftmaxCrossEntropy {
                 mask == null ? 0 : mask.length, tokens);
         this.mask = mask;
         this.exactExp = x.dataType() == DataType.DOUBLE;
-        this.parts = KernelThreads.parts(tokens, 2.0 * tokens * classes * features);
+        this.parts = KernelThreads.partsForWork(tokens, 2.0 * tokens * classes * features);
     }
 
     /** {@code P ⊙ m} into {@code probabilities} ({@code [N, V]}, C order): what the layer outputs. */

@@ -56,7 +56,7 @@ class ParallelAdamTest {
     @Test
     void splitEqualsOneThread() {
         int length = 1_300_000;
-        assertEquals(2, KernelThreads.parts(length / ParallelAdamUpdater.BLOCK + 1L, 10.0 * length),
+        assertEquals(2, KernelThreads.partsForWork(length / ParallelAdamUpdater.BLOCK + 1L, 10.0 * length),
                 "this size is split");
         INDArray[] split = run(new ParallelAdam(new StepSchedule(ScheduleType.ITERATION, 0.01, 0.5, 2)),
                 DataType.FLOAT, length);

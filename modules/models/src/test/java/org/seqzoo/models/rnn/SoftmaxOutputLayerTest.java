@@ -165,7 +165,7 @@ class SoftmaxOutputLayerTest {
         int features = 64;
         int classes = 600; // 2·160·600·64 FLOPs: above KernelThreads.MIN_FLOPS_TO_SPLIT
         KernelThreads.set(2);
-        assertEquals(2, KernelThreads.parts(batch * steps, 2.0 * batch * steps * classes * features));
+        assertEquals(2, KernelThreads.partsForWork(batch * steps, 2.0 * batch * steps * classes * features));
         List<INDArray> split = gradientPass(batch, steps, features, classes);
         KernelThreads.set(1);
         List<INDArray> single = gradientPass(batch, steps, features, classes);
