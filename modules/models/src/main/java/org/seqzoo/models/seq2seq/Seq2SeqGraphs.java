@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -126,7 +125,7 @@ public final class Seq2SeqGraphs {
             case BAHDANAU -> {
                 g.addVertex(decoderLayer(1), new BahdanauDecoderVertex(cell(spec, e, h), he, spec.attentionSize(), he),
                         TARGET_EMBEDDING, encoderTop, SUMMARY);
-                g.addVertex(FEATURES, new MergeVertex(), decoderLayer(1), TARGET_EMBEDDING);
+                g.addVertex(FEATURES, new FeatureConcatVertex(), decoderLayer(1), TARGET_EMBEDDING);
                 yield FEATURES;
             }
             case LUONG_DOT, LUONG_GENERAL -> {
@@ -152,13 +151,13 @@ public final class Seq2SeqGraphs {
     /** CONTEXT_EVERY_STEP: decoder layers read {@code [E y_{t-1}; C]}; the output reads {@code [s_t; E y_{t-1}; C]}. */
     private static String contextEveryStep(ComputationGraphConfiguration.GraphBuilder g, Seq2SeqSpec spec) {
         g.addVertex(CONTEXT_STEPS, new DuplicateToTimeSeriesVertex(TARGET), SUMMARY);
-        g.addVertex(DECODER_INPUT, new MergeVertex(), TARGET_EMBEDDING, CONTEXT_STEPS);
+        g.addVertex(DECODER_INPUT, new FeatureConcatVertex(), TARGET_EMBEDDING, CONTEXT_STEPS);
         String below = DECODER_INPUT;
         for (int i = 1; i <= spec.decoderLayers(); i++) {
             g.addLayer(decoderLayer(i), recurrent(spec, spec.hiddenSize()), below);
             below = decoderLayer(i);
         }
-        g.addVertex(FEATURES, new MergeVertex(), below, TARGET_EMBEDDING, CONTEXT_STEPS);
+        g.addVertex(FEATURES, new FeatureConcatVertex(), below, TARGET_EMBEDDING, CONTEXT_STEPS);
         return FEATURES;
     }
 

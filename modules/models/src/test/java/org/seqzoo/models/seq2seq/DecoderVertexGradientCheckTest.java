@@ -8,27 +8,25 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.seqzoo.models.rnn.GatedRecurrentLayer;
+import org.seqzoo.models.rnn.SoftmaxOutputLayer;
 import org.seqzoo.models.testing.Cell;
 import org.seqzoo.models.testing.DoublePrecision;
 
 /**
  * DL4J gradient checks (double precision, source and target masks of unequal lengths) of small encoder–decoder
  * graphs around each of seqzoo's decoder vertices: the initial-state bridge (with and without projection),
- * Bahdanau attention inside the recurrence, and Luong attention (dot and general) after it. The encoder's
+ * Bahdanau attention inside the recurrence (its features joined by FeatureConcatVertex), and Luong attention
+ * (dot and general) after it, under seqzoo's SoftmaxOutputLayer. The encoder's
  * parameters are checked too, so gradients flowing back through the vertices into the encoder are covered.
  */
 @ExtendWith(DoublePrecision.class)
@@ -70,7 +68,7 @@ class DecoderVertexGradientCheckTest {
             case BAHDANAU -> {
                 graph.addVertex("decoder", new BahdanauDecoderVertex(decoderCell, encoderSize, 3, encoderSize),
                         "target", "encoder", "summary");
-                graph.addVertex("features", new MergeVertex(), "decoder", "target");
+                graph.addVertex("features", new FeatureConcatVertex(), "decoder", "target");
                 top = "features";
             }
             default -> {
@@ -82,8 +80,7 @@ class DecoderVertexGradientCheckTest {
                 top = "attention";
             }
         }
-        graph.addLayer("output", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX).nOut(CLASSES).build(), top)
+        graph.addLayer("output", new SoftmaxOutputLayer.Builder().nOut(CLASSES).build(), top)
                 .setOutputs("output")
                 .setInputTypes(InputType.recurrent(SOURCE_IN), InputType.recurrent(TARGET_IN));
         ComputationGraph net = new ComputationGraph(graph.build());
