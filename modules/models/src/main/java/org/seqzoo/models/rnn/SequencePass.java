@@ -93,9 +93,16 @@ final class SequencePass {
                 stepInput);
     }
 
-    /** {@code Z_t := Wᵀ x_t} for this part's columns, before the recurrent product (and step input) join it. */
+    /**
+     * {@code Z_t := Wᵀ x_t} for this part's columns, plus the step input's contribution if there is one: all of
+     * {@code Z_t} that comes from outside the recurrence, before the recurrent product joins it.
+     */
     void projectStep(int t) {
-        projection.forward(t, column, batch, zMem, t * projection.gateRows * batch);
+        int gateRows = projection.gateRows;
+        projection.forward(t, column, batch, zMem, t * gateRows * batch);
+        if (stepInput != null) {
+            stepInput.forward(t, rows(states, (long) t * hidden, hidden), rows(z, (long) t * gateRows, gateRows));
+        }
     }
 
     /**
@@ -136,6 +143,21 @@ final class SequencePass {
             for (int j = 0; j < batch; j++) {
                 double m = mask[maskRow + j];
                 value[row + j] = m * value[row + j] + (1.0 - m) * previous[row + j];
+            }
+        }
+    }
+
+    /** {@link #blend(int, double[], double[], int)} for the float32 loops. */
+    void blend(int t, float[] value, float[] previous, int rows) {
+        if (mask == null) {
+            return;
+        }
+        int maskRow = t * batch;
+        for (int i = 0; i < rows; i++) {
+            int row = i * batch;
+            for (int j = 0; j < batch; j++) {
+                float m = (float) mask[maskRow + j];
+                value[row + j] = m * value[row + j] + (1.0f - m) * previous[row + j];
             }
         }
     }

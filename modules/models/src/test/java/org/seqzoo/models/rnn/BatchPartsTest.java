@@ -19,6 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.seqzoo.models.cpu.KernelThreads;
 import org.seqzoo.models.testing.Cell;
 import org.seqzoo.models.testing.DoublePrecision;
+import org.seqzoo.models.rnn.KernelPasses.EpsilonLayout;
 
 /**
  * A pass whose minibatch is split over threads ({@link BatchParts}, {@link KernelThreads}) computes what the
@@ -41,106 +42,30 @@ class BatchPartsTest {
         KernelThreads.set(threadsBefore);
     }
 
-    /** Everything a forward and backward pass produce, copied out of the workspaces. */
-    private record Results(List<INDArray> arrays) {
-    }
-
     @ParameterizedTest(name = "{0}, batch={1}, threads={2}, backLength={3}")
     @CsvSource({"GRU_RESET_AFTER,19,2,-1", "GRU_RESET_AFTER,25,3,3", "GRU_RESET_BEFORE,19,2,-1",
             "GRU_RESET_BEFORE,25,3,-1", "LSTM,19,2,-1", "LSTM,25,3,4"})
     void splitPassEqualsUnsplitPass(Cell cell, int batch, int threads, int backLength) {
         KernelThreads.set(threads);
         int expectedParts = Math.min(threads, batch / KernelThreads.MIN_COLUMNS_PER_PART);
-        Results split = run(cell, batch, backLength, expectedParts);
+        KernelPasses split = KernelPasses.run(cell, batch, backLength, EpsilonLayout.C_ORDER, DataType.DOUBLE);
+        assertEquals(expectedParts, split.parts(), "parts");
         KernelThreads.set(1);
-        Results single = run(cell, batch, backLength, 1);
-        assertEquals(single.arrays().size(), split.arrays().size());
-        for (int i = 0; i < single.arrays().size(); i++) {
-            INDArray expected = single.arrays().get(i);
-            INDArray actual = split.arrays().get(i);
-            assertTrue(expected.equalsWithEps(actual, TOLERANCE),
-                    "array " + i + " differs: max |diff| = " + expected.sub(actual).amaxNumber());
-        }
+        KernelPasses single = KernelPasses.run(cell, batch, backLength, EpsilonLayout.C_ORDER, DataType.DOUBLE);
+        assertEquals(1, single.parts(), "parts");
+        single.assertEqual(split, TOLERANCE);
     }
-
-    /**
-     * How {@code dL/d output} {@code [B, H, T]} is laid out: C order, {@code 'f'} order (DL4J's recurrent layers)
-     * or the {@code [H, T, B]} layout of SoftmaxOutputLayer's input gradient.
-     */
-    enum EpsilonLayout { C_ORDER, F_ORDER, FEATURE_MAJOR }
 
     @ParameterizedTest(name = "{0}, {1}")
     @CsvSource({"GRU_RESET_AFTER,F_ORDER", "GRU_RESET_AFTER,FEATURE_MAJOR", "GRU_RESET_BEFORE,FEATURE_MAJOR",
             "LSTM,F_ORDER", "LSTM,FEATURE_MAJOR"})
     void everyOutputGradientLayoutGivesTheSameGradients(Cell cell, EpsilonLayout layout) {
         KernelThreads.set(2);
-        Results split = run(cell, 19, -1, 2, layout);
+        KernelPasses split = KernelPasses.run(cell, 19, -1, layout, DataType.DOUBLE);
+        assertEquals(2, split.parts(), "parts");
         KernelThreads.set(1);
-        Results reference = run(cell, 19, -1, 1, EpsilonLayout.C_ORDER);
-        for (int i = 0; i < reference.arrays().size(); i++) {
-            INDArray expected = reference.arrays().get(i);
-            INDArray actual = split.arrays().get(i);
-            assertTrue(expected.equalsWithEps(actual, TOLERANCE),
-                    "array " + i + " differs: max |diff| = " + expected.sub(actual).amaxNumber());
-        }
-    }
-
-    private static Results run(Cell cell, int batch, int backLength, int expectedParts) {
-        return run(cell, batch, backLength, expectedParts, EpsilonLayout.C_ORDER);
-    }
-
-    private static Results run(Cell cell, int batch, int backLength, int expectedParts, EpsilonLayout layout) {
-        Nd4j.getRandom().setSeed(11);
-        RecurrentKernel kernel = cell.kernel();
-        GateWeights weights = cell.randomWeights(IN, HIDDEN, 0.6);
-        GateWeights gradients = cell.zeroGradients(IN, HIDDEN);
-        INDArray x = Nd4j.randn(DataType.DOUBLE, batch, IN, STEPS);
-        boolean lstm = cell == Cell.LSTM;
-        RecurrentState initial = new RecurrentState(Nd4j.randn(DataType.DOUBLE, batch, HIDDEN),
-                lstm ? Nd4j.randn(DataType.DOUBLE, batch, HIDDEN) : null);
-        INDArray mask = Nd4j.ones(DataType.DOUBLE, batch, STEPS);
-        for (int b = 0; b < batch; b++) {
-            for (int t = STEPS - b % 4; t < STEPS; t++) {
-                mask.putScalar(b, t, 0.0);
-            }
-        }
-        INDArray epsilon = Nd4j.randn(DataType.DOUBLE, batch, HIDDEN, STEPS);
-        epsilon = switch (layout) {
-            case C_ORDER -> epsilon;
-            case F_ORDER -> epsilon.dup('f');
-            case FEATURE_MAJOR -> Nd4j.create(DataType.DOUBLE, new long[] {HIDDEN, STEPS, batch}, 'c')
-                    .assign(epsilon.permute(1, 2, 0)).permute(2, 0, 1);
-        };
-        RecurrentState lastGradient = new RecurrentState(Nd4j.randn(DataType.DOUBLE, batch, HIDDEN),
-                lstm ? Nd4j.randn(DataType.DOUBLE, batch, HIDDEN) : null);
-
-        LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
-        RecurrentKernel.Pass pass = kernel.forward(weights, x, initial, mask, null, true, true, workspaces);
-        BatchParts parts = cell == Cell.LSTM ? ((LSTMKernel.ForwardPass) pass).split()
-                : ((GRUKernel.ForwardPass) pass).split();
-        assertEquals(expectedParts, parts.count(), "parts");
-        List<INDArray> arrays = new ArrayList<>();
-        arrays.add(pass.output().dup());
-        RecurrentState last = pass.lastState();
-        arrays.add(last.h().dup());
-        if (lstm) {
-            arrays.add(last.c().dup());
-        }
-        RecurrentKernel.InputGradients grads = kernel.backward(weights, gradients, pass, epsilon, lastGradient,
-                backLength, workspaces);
-        arrays.add(grads.input().dup());
-        arrays.add(grads.initialState().h().dup());
-        if (lstm) {
-            assertNotNull(grads.initialState().c());
-            arrays.add(grads.initialState().c().dup());
-        }
-        arrays.add(gradients.w().dup());
-        arrays.add(gradients.rw().dup());
-        arrays.add(gradients.b().dup());
-        if (gradients.rb() != null) {
-            arrays.add(gradients.rb().dup());
-        }
-        return new Results(arrays);
+        KernelPasses reference = KernelPasses.run(cell, 19, -1, EpsilonLayout.C_ORDER, DataType.DOUBLE);
+        reference.assertEqual(split, TOLERANCE);
     }
 
     @Test

@@ -52,6 +52,24 @@ class ScalarActivationTest {
         assertTrue(worstSigmoid < 2e-7, "fast sigmoid max abs error " + worstSigmoid);
     }
 
+    @ParameterizedTest
+    @EnumSource(ScalarActivation.class)
+    void floatFormsMatchExactForms(ScalarActivation fn) {
+        double[] x = grid(-20, 20, 40_001);
+        float[] single = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            single[i] = (float) x[i];
+        }
+        double[] exact = x.clone();
+        fn.apply(exact, 0, exact.length, false);
+        fn.apply(single, 0, single.length);
+        double worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            worst = Math.max(worst, Math.abs(single[i] - exact[i]) / Math.max(1.0, Math.abs(exact[i])));
+        }
+        assertTrue(worst < 1e-6, fn + " float32 form max error " + worst);
+    }
+
     @Test
     void onlyTheGivenRangeChanges() {
         double[] x = {5.0, 0.5, -0.5, 5.0};

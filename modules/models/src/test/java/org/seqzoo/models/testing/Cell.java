@@ -61,9 +61,14 @@ public enum Cell {
 
     /** Zeroed gradient arrays for {@link #randomWeights}' shapes, weights in {@code 'f'} order like DL4J's views. */
     public GateWeights zeroGradients(int nIn, int hidden) {
+        return zeroGradients(nIn, hidden, DataType.DOUBLE);
+    }
+
+    /** {@link #zeroGradients(int, int)} of the given type. */
+    public GateWeights zeroGradients(int nIn, int hidden, DataType type) {
         int g = gates * hidden;
-        return new GateWeights(Nd4j.create(DataType.DOUBLE, new long[] {nIn, g}, 'f'),
-                Nd4j.create(DataType.DOUBLE, new long[] {hidden, g}, 'f'), Nd4j.zeros(DataType.DOUBLE, 1, g),
-                recurrentBias ? Nd4j.zeros(DataType.DOUBLE, 1, hidden) : null);
+        return new GateWeights(Nd4j.create(type, new long[] {nIn, g}, 'f'),
+                Nd4j.create(type, new long[] {hidden, g}, 'f'), Nd4j.zeros(type, 1, g),
+                recurrentBias ? Nd4j.zeros(type, 1, hidden) : null);
     }
 }
