@@ -176,7 +176,7 @@ final class BatchParts {
                                 LayerWorkspaceMgr workspaces) {
         if (p == 0) {
             checkOutputGradient(cell, epsilon);
-            inputGradient = projection.inputGradientArray(first, workspaces);
+            inputGradient = projection.startBackward(first, workspaces);
         }
         SequencePass pass = parts.get(p);
         GateWeights partGradients = p == 0 ? gradients : new GateWeights(zerosLike(gradients.w(), workspaces),

@@ -1,6 +1,7 @@
 package org.seqzoo.models.rnn;
 
 import static org.seqzoo.models.rnn.Blocks.columnMajor;
+import static org.seqzoo.models.rnn.Blocks.rowMajor;
 import static org.seqzoo.models.rnn.Blocks.rows;
 import static org.seqzoo.models.cpu.NativeArray.gemm;
 
@@ -278,7 +279,7 @@ public final class GRUKernel implements RecurrentKernel {
                                    RecurrentState lastStateGradient, int backLength, LayerWorkspaceMgr workspaces) {
         ForwardPass forward = (ForwardPass) forwardPass;
         BatchParts split = forward.split();
-        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        NativeArray u = NativeArray.of(rowMajor(weights.rw(), workspaces));       // U [H, 3H]
         int first = split.parts.get(0).firstBackwardStep(backLength);
         List<BackwardPart> parts = new ArrayList<>();
         for (int p = 0; p < split.count(); p++) {
@@ -373,12 +374,12 @@ public final class GRUKernel implements RecurrentKernel {
                 rec.write(rt, dz, 0, 2 * hb);                         // rec := dL/d(Uᵀ h_{t-1})
                 rec.write(rt + 2 * hb, recurrent, 0, hb);
                 dh.write(0, later, 0, hb);
-                gemm(true, false, h, batch, 3 * h, 1.0, u, 0, h, rec, rt, batch, 1.0, dh, 0, batch);
+                gemm(false, false, h, batch, 3 * h, 1.0, u, 0, 3 * h, rec, rt, batch, 1.0, dh, 0, batch);
                 gemm(false, true, 3 * h, h, batch, 1.0, rec, rt, batch, states, hp, batch, 1.0, dUt, 0, h);
             } else {
                 int qt = t * hb;                                      // q = r ⊙ h_{t-1}
                 z.write(zt + hb, dz, hb, 2 * hb);
-                gemm(true, false, h, batch, h, 1.0, u, 2 * h * h, h, z, zt + 2 * hb, batch, 0.0, dq, 0, batch);
+                gemm(false, false, h, batch, h, 1.0, u, 2 * h, 3 * h, z, zt + 2 * hb, batch, 0.0, dq, 0, batch);
                 dq.read(0, recurrent, 0, hb);                         // dq = U_n · dz_n
                 for (int k = 0; k < hb; k++) {
                     dz[k] = recurrent[k] * previous[k];
@@ -387,7 +388,7 @@ public final class GRUKernel implements RecurrentKernel {
                 gateFn.scaleByDerivative(act, 0, dz, 0, hb);
                 z.write(zt, dz, 0, hb);
                 dh.write(0, later, 0, hb);
-                gemm(true, false, h, batch, 2 * h, 1.0, u, 0, h, z, zt, batch, 1.0, dh, 0, batch);
+                gemm(false, false, h, batch, 2 * h, 1.0, u, 0, 3 * h, z, zt, batch, 1.0, dh, 0, batch);
                 gemm(false, true, 2 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
                 gemm(false, true, h, h, batch, 1.0, z, zt + 2 * hb, batch, rec, qt, batch, 1.0, dUt, 2 * h * h, h);
             }

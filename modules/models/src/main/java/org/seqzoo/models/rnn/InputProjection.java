@@ -32,6 +32,9 @@ final class InputProjection {
     private final NativeArray input;
     /** {@code Wᵀ [G, nIn]} row-major: the memory of the {@code 'f'}-order parameter {@code W [nIn, G]}. */
     private final NativeArray weightsT;
+    private final INDArray weights;
+    /** {@code W [nIn, G]} row-major for the backward pass's {@code W·dz_t}, from {@link #startBackward}. */
+    private NativeArray weightRows;
     private final double[] bias;
     private final float[] floatBias;
 
@@ -43,6 +46,7 @@ final class InputProjection {
         this.type = weights.dataType();
         this.input = NativeArray.of(input);
         this.weightsT = NativeArray.of(columnMajor(weights));
+        this.weights = weights;
         this.bias = bias.toDoubleVector();
         this.floatBias = bias.toFloatVector();
     }
@@ -97,7 +101,7 @@ final class InputProjection {
     void backward(int t, int from, int columns, NativeArray dz, int dzOffset, double[] dzValues,
                   NativeArray inputGradient, NativeArray weightGradientT, double[] biasGradient) {
         int offset = inputOffset(t, from);
-        gemm(true, false, inputSize, columns, gateRows, 1.0, weightsT, 0, inputSize, dz, dzOffset, columns, 0.0,
+        gemm(false, false, inputSize, columns, gateRows, 1.0, weightRows, 0, gateRows, dz, dzOffset, columns, 0.0,
                 inputGradient, offset, batch);
         gemm(false, true, gateRows, inputSize, columns, 1.0, dz, dzOffset, columns, input, offset, batch, 1.0,
                 weightGradientT, 0, inputSize);
@@ -110,8 +114,12 @@ final class InputProjection {
         }
     }
 
-    /** An input gradient {@code [B, nIn, T]} laid out like the input, zeroed if steps before {@code first} get none. */
-    INDArray inputGradientArray(int first, LayerWorkspaceMgr workspaces) {
+    /**
+     * Prepares {@link #backward} (the weights row-major, see {@link Blocks#rowMajor}) and returns the input gradient
+     * {@code [B, nIn, T]} it fills, laid out like the input, zeroed if steps before {@code first} get none.
+     */
+    INDArray startBackward(int first, LayerWorkspaceMgr workspaces) {
+        weightRows = NativeArray.of(Blocks.rowMajor(weights, workspaces));
         long[] shape = {batch, inputSize, steps};
         return first > 0 ? workspaces.create(ArrayType.ACTIVATION_GRAD, type, shape, 'f')
                 : workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, type, shape, 'f');

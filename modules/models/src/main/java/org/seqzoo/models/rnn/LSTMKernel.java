@@ -1,6 +1,7 @@
 package org.seqzoo.models.rnn;
 
 import static org.seqzoo.models.rnn.Blocks.columnMajor;
+import static org.seqzoo.models.rnn.Blocks.rowMajor;
 import static org.seqzoo.models.rnn.Blocks.rows;
 import static org.seqzoo.models.cpu.NativeArray.gemm;
 
@@ -216,7 +217,7 @@ public final class LSTMKernel implements RecurrentKernel {
                                    RecurrentState lastStateGradient, int backLength, LayerWorkspaceMgr workspaces) {
         ForwardPass forward = (ForwardPass) forwardPass;
         BatchParts split = forward.split();
-        NativeArray u = NativeArray.of(columnMajor(weights.rw()));
+        NativeArray u = NativeArray.of(rowMajor(weights.rw(), workspaces));
         int first = split.parts.get(0).firstBackwardStep(backLength);
         List<BatchParts.PartGradients> parts = new ArrayList<>();
         for (int p = 0; p < split.count(); p++) {
@@ -283,7 +284,7 @@ public final class LSTMKernel implements RecurrentKernel {
             gateFn.scaleByDerivative(act, 0, dz, 0, 3 * hb);
             cellFn.scaleByDerivative(act, 3 * hb, dz, 3 * hb, hb);
             z.write(zt, dz, 0, 4 * hb);
-            gemm(true, false, h, batch, 4 * h, 1.0, u, 0, h, z, zt, batch, 0.0, dh, 0, batch);  // dh = U · dz_t
+            gemm(false, false, h, batch, 4 * h, 1.0, u, 0, 4 * h, z, zt, batch, 0.0, dh, 0, batch);  // dh = U·dz_t
             gemm(false, true, 4 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
             pass.stepInputBackward(t, 4 * h, part.dh());
             pass.projectStepBackward(t, dz, part);
