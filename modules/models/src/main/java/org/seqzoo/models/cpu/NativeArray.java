@@ -95,21 +95,6 @@ public abstract sealed class NativeArray {
     public abstract void writeFloats(int offset, float[] src, int srcOffset, int length);
 
     /**
-     * Copies {@code runs} runs of {@code length} elements, run {@code r} from element
-     * {@code srcOffset + r·srcStride} of {@code src} to element {@code dstOffset + r·dstStride} of {@code dst}
-     * (both of one data type): a strided block copy without ND4J ops, which a kernel thread may run.
-     */
-    public static void copyRuns(NativeArray src, int srcOffset, int srcStride, NativeArray dst, int dstOffset,
-                                int dstStride, int runs, int length) {
-        for (int r = 0; r < runs; r++) {
-            dst.copyFrom(src, srcOffset + r * srcStride, dstOffset + r * dstStride, length);
-        }
-    }
-
-    /** Copies {@code length} elements of {@code src} from {@code srcOffset} on to this array from {@code offset} on. */
-    abstract void copyFrom(NativeArray src, int srcOffset, int offset, int length);
-
-    /**
      * {@code C = alpha·op(A)·op(B) + beta·C} on row-major operands: {@code C} is {@code m × n} at element
      * {@code offC} of {@code c} with leading dimension {@code ldc}, {@code op(A)} is {@code m × k},
      * {@code op(B)} is {@code k × n}; all three share one data type.
@@ -241,13 +226,6 @@ public abstract sealed class NativeArray {
             Reference.reachabilityFence(this);
         }
 
-        @Override
-        void copyFrom(NativeArray src, int srcOffset, int offset, int length) {
-            buffer.put(offset, ((Floats) src).buffer, srcOffset, length);
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(src);
-        }
-
         /** A per-thread float[] of at least {@code length} elements, for the bulk copies. */
         private static float[] scratch(int length) {
             float[] floats = SCRATCH.get();
@@ -301,13 +279,6 @@ public abstract sealed class NativeArray {
         @Override
         public void writeFloats(int offset, float[] src, int srcOffset, int length) {
             throw new IllegalStateException("writeFloats on a DOUBLE array");
-        }
-
-        @Override
-        void copyFrom(NativeArray src, int srcOffset, int offset, int length) {
-            buffer.put(offset, ((Doubles) src).buffer, srcOffset, length);
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(src);
         }
 
         DoublePointer at(int offset) {

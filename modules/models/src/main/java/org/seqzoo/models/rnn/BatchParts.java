@@ -31,14 +31,18 @@ final class BatchParts {
     private final long[] from;
     private final INDArray mask;
     private final InputProjection projection;
+    /** The output store the parts' loops write ({@link SequencePass#emit}), {@code [H, T, B]}. */
+    private final INDArray stored;
     private INDArray output;
     private INDArray inputGradient;
 
-    private BatchParts(List<SequencePass> parts, long[] from, INDArray mask, InputProjection projection) {
+    private BatchParts(List<SequencePass> parts, long[] from, INDArray mask, InputProjection projection,
+                       INDArray stored) {
         this.parts = parts;
         this.from = from;
         this.mask = mask;
         this.projection = projection;
+        this.stored = stored;
     }
 
     /**
@@ -86,15 +90,17 @@ final class BatchParts {
                 stepInputs = new StepInput[] {stepInput};
             }
         }
+        INDArray stored = StepMajorLayout.outputStore(steps, h, batch, projection.type, workspaces);
+        NativeArray store = NativeArray.of(stored);
         List<SequencePass> parts = new ArrayList<>(count);
         for (int p = 0; p < count; p++) {
             long start = from[p];
             long size = from[p + 1] - start;
             INDArray initialHidden = initialState == null ? null : part(initialState.h(), start, size, count);
             parts.add(SequencePass.start(projection, (int) start, (int) size, (int) h, initialHidden,
-                    part(mask, start, size, count), stepInputs[p], work, workspaces));
+                    part(mask, start, size, count), stepInputs[p], work, store, workspaces));
         }
-        return new BatchParts(parts, from, mask, projection);
+        return new BatchParts(parts, from, mask, projection, stored);
     }
 
     /** Rows {@code start … start+size-1} of {@code array} (the array itself when not split, or {@code null}). */
@@ -116,17 +122,8 @@ final class BatchParts {
         KernelThreads.run(parts.size(), loop);
     }
 
-    /**
-     * Writes the NCW output from the parts' states once their loops are done (see {@link StepMajorLayout}), each
-     * part its own columns on its own thread.
-     */
-    void finish(LayerWorkspaceMgr workspaces) {
-        SequencePass first = parts.get(0);
-        int batch = (int) from[parts.size()];
-        INDArray stored = StepMajorLayout.outputStore(first.steps, first.hidden, batch, first.type, workspaces);
-        NativeArray store = NativeArray.of(stored);
-        run(p -> StepMajorLayout.writeOutput(parts.get(p).statesMem, store, first.steps, first.hidden, batch,
-                (int) from[p], parts.get(p).batch));
+    /** The NCW output, once the parts' loops have written their columns of the store: zeroed where masked. */
+    void finish() {
         output = StepMajorLayout.maskedOutput(stored, mask);
     }
 

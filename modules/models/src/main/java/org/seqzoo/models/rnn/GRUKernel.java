@@ -98,7 +98,7 @@ public final class GRUKernel implements RecurrentKernel {
                         NativeArray.of(recurrent.get(p)), scratch.get(p));
             }
         });
-        split.finish(workspaces);
+        split.finish();
         return new ForwardPass(split, recurrent);
     }
 
@@ -167,6 +167,7 @@ public final class GRUKernel implements RecurrentKernel {
                 next[k] = n + act[hb + k] * (previous[k] - n);
             }
             seq.blend(t, next, previous, h);
+            seq.emit(t, next);
             if (seq.forBackprop) {
                 gates.write(zt, act, 0, 3 * hb);
             }
@@ -239,6 +240,7 @@ public final class GRUKernel implements RecurrentKernel {
                 next[k] = n + act[hb + k] * (previous[k] - n);
             }
             seq.blend(t, next, previous, h);
+            seq.emit(t, next);
             if (seq.forBackprop) {
                 seq.gatesMem.writeFloats(zt, act, 0, 3 * hb);
             }

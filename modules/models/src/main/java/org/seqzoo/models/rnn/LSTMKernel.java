@@ -93,7 +93,7 @@ public final class LSTMKernel implements RecurrentKernel {
                 forwardLoop(seq, u, NativeArray.of(cells.get(p)), NativeArray.of(cellOutputs.get(p)));
             }
         });
-        split.finish(workspaces);
+        split.finish();
         return new ForwardPass(split, cells, cellOutputs);
     }
 
@@ -135,6 +135,7 @@ public final class LSTMKernel implements RecurrentKernel {
             }
             seq.blend(t, cell, previousCell, h);
             seq.blend(t, next, previous, h);
+            seq.emit(t, next);
             if (seq.forBackprop) {
                 gates.write(zt, act, 0, 4 * hb);
                 cellOutputs.write(hp, cellOut, 0, hb);
@@ -189,6 +190,7 @@ public final class LSTMKernel implements RecurrentKernel {
             }
             seq.blend(t, cell, previousCell, h);
             seq.blend(t, next, previous, h);
+            seq.emit(t, next);
             if (seq.forBackprop) {
                 seq.gatesMem.writeFloats(zt, act, 0, 4 * hb);
                 cellOutputs.writeFloats(hp, cellOut, 0, hb);

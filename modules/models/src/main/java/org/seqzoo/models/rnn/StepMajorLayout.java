@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.seqzoo.models.cpu.NativeArray;
 
 /**
  * The layout the recurrent kernels ({@link GRUKernel}, {@link LSTMKernel}) compute in, and the conversions
@@ -42,24 +41,11 @@ final class StepMajorLayout {
      * (strides {@code [1, T·B, B]}), the layout in which DL4J's {@code RnnOutputLayer} (and
      * {@code TimeSeriesUtils.reshape3dTo2d}) sees {@code [B·T, H]} without copying; an {@code 'f'}-order array
      * would be copied on every forward and backward pass of such a layer. It is also the layout seqzoo's
-     * {@link SoftmaxOutputLayer} reads without copying ({@code [F, T·B]}). Filled by {@link #writeOutput},
-     * finished by {@link #maskedOutput}.
+     * {@link SoftmaxOutputLayer} reads without copying ({@code [F, T·B]}). Filled by the kernel loops
+     * ({@code SequencePass.emit}), finished by {@link #maskedOutput}.
      */
     static INDArray outputStore(long steps, long hidden, long batch, DataType type, LayerWorkspaceMgr workspaces) {
         return workspaces.createUninitialized(ArrayType.ACTIVATIONS, type, new long[] {hidden, steps, batch}, 'c');
-    }
-
-    /**
-     * Copies state blocks 1…T of a part's {@code states} ({@code [(T+1)·H, b]}) into its columns
-     * {@code first … first+b-1} of the output {@code store} ({@code [H, T, batch]}); no ND4J op, so kernel threads
-     * may run it.
-     */
-    static void writeOutput(NativeArray states, NativeArray store, int steps, int hidden, int batch, int first,
-                            int columns) {
-        for (int t = 0; t < steps; t++) {
-            NativeArray.copyRuns(states, (t + 1) * hidden * columns, columns, store, t * batch + first,
-                    steps * batch, hidden, columns);
-        }
     }
 
     /**
