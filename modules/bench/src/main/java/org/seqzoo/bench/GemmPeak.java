@@ -3,13 +3,15 @@ package org.seqzoo.bench;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqzoo.models.cpu.FloatGemm;
 import org.seqzoo.models.cpu.Nd4jThreads;
 import org.seqzoo.models.rnn.Blocks;
 
 /**
  * The machine's matrix-multiply peak as seqzoo reaches it: GFLOP/s of a large square SGEMM ({@value #SIZE}²,
- * best of several) straight to OpenBLAS ({@link Blocks#mmul}, as seqzoo's kernels call it; ND4J's own
- * {@code mmul} reached ~85 instead of ~125 GFLOP/s on one thread here), with a given number of OpenBLAS threads.
+ * best of several) through {@link Blocks#mmul}, as seqzoo's kernels call it (ND4J's own {@code mmul} reached ~85
+ * instead of ~125 GFLOP/s on one thread here), with a given number of threads and float32 product
+ * ({@link FloatGemm}: oneDNN or OpenBLAS).
  * The benchmark reports each model's achieved GFLOP/s against it.
  */
 final class GemmPeak {
@@ -20,10 +22,15 @@ final class GemmPeak {
     private GemmPeak() {
     }
 
-    /** Best GFLOP/s of {@code C = A·B} with {@code blasThreads} OpenBLAS threads; restores the threads after. */
-    static double measure(int blasThreads) {
+    /**
+     * Best GFLOP/s of {@code C = A·B} with {@code blasThreads} threads and the given float32 product; restores the
+     * threads and the product after.
+     */
+    static double measure(int blasThreads, FloatGemm.Backend backend) {
         Nd4jThreads.Setting before = Nd4jThreads.current();
+        FloatGemm.Backend backendBefore = FloatGemm.backend();
         Nd4jThreads.set(new Nd4jThreads.Setting(before.ops(), blasThreads));
+        FloatGemm.use(backend);
         try {
             Nd4j.getRandom().setSeed(3);
             INDArray a = Nd4j.rand(DataType.FLOAT, SIZE, SIZE);
@@ -39,6 +46,7 @@ final class GemmPeak {
             return 2.0 * SIZE * SIZE * SIZE / bestNanos;
         } finally {
             Nd4jThreads.set(before);
+            FloatGemm.use(backendBefore);
         }
     }
 }

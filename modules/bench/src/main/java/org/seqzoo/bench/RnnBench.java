@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.nd4j.linalg.activations.Activation;
+import org.seqzoo.models.cpu.FloatGemm;
 import org.seqzoo.models.cpu.Nd4jThreads;
 import org.seqzoo.models.rnn.GRU;
 
@@ -65,12 +66,19 @@ final class RnnBench implements Callable<Integer> {
         InterleavedTimer timer = new InterleavedTimer(warmup, rounds, iterations);
 
         System.out.println(BenchEnvironment.describe());
-        double peak1 = GemmPeak.measure(1);
-        double peakN = GemmPeak.measure(torchThreads);
         System.out.printf(Locale.ROOT, "threads: ND4J %s; PyTorch intra-op %d, inter-op 1%n", Nd4jThreads.current(),
                 torchThreads);
-        System.out.printf(Locale.ROOT, "SGEMM %d² peak (OpenBLAS): %.1f GFLOP/s with 1 BLAS thread, %.1f with %d%n",
-                GemmPeak.SIZE, peak1, peakN, torchThreads);
+        double peakN = 0;
+        for (FloatGemm.Backend backend : FloatGemm.Backend.values()) {
+            double peak1 = GemmPeak.measure(1, backend);
+            double peakThreads = GemmPeak.measure(torchThreads, backend);
+            peakN = Math.max(peakN, peakThreads);
+            System.out.printf(Locale.ROOT, "SGEMM %d² peak (%s): %.1f GFLOP/s with 1 thread, %.1f with %d%n",
+                    GemmPeak.SIZE, backend == FloatGemm.Backend.DNNL ? "oneDNN" : "OpenBLAS", peak1, peakThreads,
+                    torchThreads);
+        }
+        System.out.printf(Locale.ROOT, "float32 products: %s (%% peak below: of the higher peak)%n",
+                FloatGemm.backend() == FloatGemm.Backend.DNNL ? "oneDNN" : "OpenBLAS");
         System.out.printf(Locale.ROOT, "shapes: %s; float32; Adam; %d warm-up, %d rounds x %d iterations, "
                 + "interleaved%n%n", shape, warmup, rounds, iterations);
 
@@ -97,6 +105,12 @@ final class RnnBench implements Callable<Integer> {
         add(models, "seqzoo LSTM", () -> new Dl4jLanguageModel("seqzoo LSTM", 4,
                 new org.seqzoo.models.rnn.LSTM.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), true,
                 shape));
+        add(models, "seqzoo GRU, OpenBLAS", () -> new WithGemmBackend("seqzoo GRU, OpenBLAS",
+                new Dl4jLanguageModel("seqzoo GRU", 3, new GRU.Builder().nIn(shape.input()).nOut(shape.hidden())
+                        .build(), true, shape), FloatGemm.Backend.OPENBLAS));
+        add(models, "seqzoo LSTM, OpenBLAS", () -> new WithGemmBackend("seqzoo LSTM, OpenBLAS",
+                new Dl4jLanguageModel("seqzoo LSTM", 4, new org.seqzoo.models.rnn.LSTM.Builder().nIn(shape.input())
+                        .nOut(shape.hidden()).build(), true, shape), FloatGemm.Backend.OPENBLAS));
         add(models, "DL4J LSTM", () -> new Dl4jLanguageModel("DL4J LSTM", 4, new LSTM.Builder().nIn(shape.input())
                 .nOut(shape.hidden()).activation(Activation.TANH).build(), false, shape));
         add(models, "PyTorch LSTM", () -> new TorchLanguageModel(TorchLanguageModel.Cell.LSTM, shape));

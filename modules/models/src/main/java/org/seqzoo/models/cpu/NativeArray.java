@@ -95,19 +95,19 @@ public abstract sealed class NativeArray {
     public abstract void writeFloats(int offset, float[] src, int srcOffset, int length);
 
     /**
-     * {@code C = alpha·op(A)·op(B) + beta·C} on row-major operands: {@code C} is {@code m × n} at element
-     * {@code offC} of {@code c} with leading dimension {@code ldc}, {@code op(A)} is {@code m × k},
-     * {@code op(B)} is {@code k × n}; all three share one data type.
+     * {@code C = alpha·op(A)·op(B) + beta·C} on row-major operands ({@link FloatGemm} in float32, OpenBLAS in
+     * float64): {@code C} is {@code m × n} at element {@code offC} of {@code c} with leading dimension {@code ldc},
+     * {@code op(A)} is {@code m × k}, {@code op(B)} is {@code k × n}; all three share one data type.
      */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, NativeArray a, int offA,
                      int lda, NativeArray b, int offB, int ldb, double beta, NativeArray c, int offC, int ldc) {
-        int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
-        int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         if (c instanceof Floats fc) {
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, (float) alpha,
-                    ((Floats) a).at(offA), lda, ((Floats) b).at(offB), ldb, (float) beta, fc.at(offC), ldc);
+            FloatGemm.sgemm(transA, transB, m, n, k, (float) alpha, ((Floats) a).at(offA), lda, ((Floats) b).at(offB),
+                    ldb, (float) beta, fc.at(offC), ldc);
         } else {
-            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha,
+            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor,
+                    transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                    transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, alpha,
                     ((Doubles) a).at(offA), lda, ((Doubles) b).at(offB), ldb, beta, ((Doubles) c).at(offC), ldc);
         }
         Reference.reachabilityFence(a);
