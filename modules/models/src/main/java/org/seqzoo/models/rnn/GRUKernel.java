@@ -28,10 +28,13 @@ import org.seqzoo.models.cpu.NativeArray;
  * {@link StepInput}) and applies the gates; the backward pass overwrites {@code Z} with {@code dL/dZ} and
  * projects it back step by step. The minibatch may be split over threads ({@link BatchParts}).
  *
- * <p>Inside the time loop a step is its recurrent product(s) through OpenBLAS and a few loops of Java over the
- * step's gate blocks, copied into {@code double[]}s ({@link NativeArray#read}) so that the JIT vectorises them;
- * the backward pass takes the activations' derivatives from their stored outputs ({@link ScalarActivation}), so
- * it evaluates no activation function.
+ * <p>Inside the time loop a step is its recurrent product(s) ({@link NativeArray#gemm}) and a few loops of Java over
+ * the step's gate blocks, copied into Java arrays so that the JIT vectorises them; the backward pass takes the
+ * activations' derivatives from their stored outputs ({@link ScalarActivation}), so it evaluates no activation
+ * function. Each loop is written twice, once per precision, because Java has no generics over primitive arrays:
+ * over {@code float[]} for float32 networks (fast activations, twice the SIMD width, no widening copies — the
+ * production path) and over {@code double[]} for float64 ones (exact activations — the gradient checks' path).
+ * The GEMM calls are shared helpers; FloatLoopsTest checks that both loops compute the same.
  *
  * <p>Masks ({@code [B, T]}, 1 = real step) keep the state through padded steps
  * ({@code h_t = m_t h~_t + (1 - m_t) h_{t-1}}, exact for 0/1 masks) and zero the output there.
@@ -292,7 +295,13 @@ public final class GRUKernel implements RecurrentKernel {
             parts.add(new BackwardPart(start, NativeArray.of(start.dh()), dq,
                     NativeArray.of(forward.recurrent().get(p)), new double[pass.hidden]));
         }
-        split.run(p -> backwardLoop(parts.get(p), u, first));
+        split.run(p -> {
+            if (parts.get(p).start().pass().fast) {
+                backwardLoopFloat(parts.get(p), u, first);
+            } else {
+                backwardLoop(parts.get(p), u, first);
+            }
+        });
         if (resetAfter) {
             for (BackwardPart part : parts) {
                 SequencePass pass = part.start().pass();
@@ -311,7 +320,10 @@ public final class GRUKernel implements RecurrentKernel {
                                 double[] recurrentBiasGrad) {
     }
 
-    /** The backward time loop of one part of the batch, from the last step down to {@code first}. */
+    /**
+     * The backward time loop of one part of the batch, from the last step down to {@code first}, in double
+     * precision.
+     */
     private void backwardLoop(BackwardPart part, NativeArray u, int first) {
         SequencePass pass = part.start().pass();
         int h = pass.hidden;
@@ -376,12 +388,10 @@ public final class GRUKernel implements RecurrentKernel {
                 rec.write(rt, dz, 0, 2 * hb);                         // rec := dL/d(Uᵀ h_{t-1})
                 rec.write(rt + 2 * hb, recurrent, 0, hb);
                 dh.write(0, later, 0, hb);
-                gemm(false, false, h, batch, 3 * h, 1.0, u, 0, 3 * h, rec, rt, batch, 1.0, dh, 0, batch);
-                gemm(false, true, 3 * h, h, batch, 1.0, rec, rt, batch, states, hp, batch, 1.0, dUt, 0, h);
+                resetAfterBackward(pass, u, rec, dh, dUt, t);
             } else {
-                int qt = t * hb;                                      // q = r ⊙ h_{t-1}
                 z.write(zt + hb, dz, hb, 2 * hb);
-                gemm(false, false, h, batch, h, 1.0, u, 2 * h, 3 * h, z, zt + 2 * hb, batch, 0.0, dq, 0, batch);
+                candidateBackward(pass, u, dq, t);
                 dq.read(0, recurrent, 0, hb);                         // dq = U_n · dz_n
                 for (int k = 0; k < hb; k++) {
                     dz[k] = recurrent[k] * previous[k];
@@ -390,9 +400,7 @@ public final class GRUKernel implements RecurrentKernel {
                 gateFn.scaleByDerivative(act, 0, dz, 0, hb);
                 z.write(zt, dz, 0, hb);
                 dh.write(0, later, 0, hb);
-                gemm(false, false, h, batch, 2 * h, 1.0, u, 0, 3 * h, z, zt, batch, 1.0, dh, 0, batch);
-                gemm(false, true, 2 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
-                gemm(false, true, h, h, batch, 1.0, z, zt + 2 * hb, batch, rec, qt, batch, 1.0, dUt, 2 * h * h, h);
+                resetBeforeBackward(pass, u, rec, dh, dUt, t);
             }
             pass.stepInputBackward(t, 3 * h, part.start().dh());
             pass.projectStepBackward(t, dz, part.start());
@@ -400,5 +408,122 @@ public final class GRUKernel implements RecurrentKernel {
             pass.addCarried(later, carried);
         }
         dh.write(0, later, 0, hb);
+    }
+
+    /**
+     * {@link #backwardLoop} for float32: the same steps over {@code float[]} blocks, which need no conversion from
+     * and to the native arrays and vectorise twice as wide.
+     */
+    private void backwardLoopFloat(BackwardPart part, NativeArray u, int first) {
+        SequencePass pass = part.start().pass();
+        int h = pass.hidden;
+        int batch = pass.batch;
+        int hb = h * batch;
+        NativeArray dh = part.dh();
+        NativeArray rec = part.rec();
+        NativeArray dUt = NativeArray.of(part.start().gradients().rw());
+        double[] recurrentBiasGrad = part.recurrentBiasGrad();
+        float[] later = new float[hb];
+        float[] eps = new float[hb];
+        float[] carried = new float[hb];
+        float[] mixed = new float[hb];
+        float[] act = new float[3 * hb];
+        float[] previous = new float[hb];
+        float[] recurrent = new float[hb];
+        float[] dz = new float[3 * hb];
+        dh.readFloats(0, later, 0, hb);
+
+        for (int t = pass.steps - 1; t >= first; t--) {
+            int zt = t * 3 * hb;
+            int hp = t * hb;
+            part.start().outputGrad().readFloats(hp, eps, 0, hb);
+            pass.gatesMem.readFloats(zt, act, 0, 3 * hb);
+            pass.statesMem.readFloats(hp, previous, 0, hb);
+            pass.splitStateGradient(t, later, eps, mixed, carried);
+            for (int k = 0; k < hb; k++) {
+                float update = act[hb + k];
+                float n = act[2 * hb + k];
+                dz[hb + k] = mixed[k] * (previous[k] - n);
+                dz[2 * hb + k] = mixed[k] * (1.0f - update);
+                later[k] = mixed[k] * update;
+            }
+            gateFn.scaleByDerivative(act, hb, dz, hb, hb);
+            candidateFn.scaleByDerivative(act, 2 * hb, dz, 2 * hb, hb);
+            if (resetAfter) {
+                int rt = t * 3 * hb;
+                rec.readFloats(rt + 2 * hb, recurrent, 0, hb);
+                for (int k = 0; k < hb; k++) {
+                    dz[k] = dz[2 * hb + k] * recurrent[k];
+                    recurrent[k] = dz[2 * hb + k] * act[k];
+                }
+                gateFn.scaleByDerivative(act, 0, dz, 0, hb);
+                for (int i = 0; i < h; i++) {
+                    float sum = 0.0f;
+                    for (int k = i * batch, end = k + batch; k < end; k++) {
+                        sum += recurrent[k];
+                    }
+                    recurrentBiasGrad[i] += sum;
+                }
+                pass.zMem.writeFloats(zt, dz, 0, 3 * hb);
+                rec.writeFloats(rt, dz, 0, 2 * hb);
+                rec.writeFloats(rt + 2 * hb, recurrent, 0, hb);
+                dh.writeFloats(0, later, 0, hb);
+                resetAfterBackward(pass, u, rec, dh, dUt, t);
+            } else {
+                pass.zMem.writeFloats(zt + hb, dz, hb, 2 * hb);
+                candidateBackward(pass, u, part.dq(), t);
+                part.dq().readFloats(0, recurrent, 0, hb);
+                for (int k = 0; k < hb; k++) {
+                    dz[k] = recurrent[k] * previous[k];
+                    later[k] += recurrent[k] * act[k];
+                }
+                gateFn.scaleByDerivative(act, 0, dz, 0, hb);
+                pass.zMem.writeFloats(zt, dz, 0, hb);
+                dh.writeFloats(0, later, 0, hb);
+                resetBeforeBackward(pass, u, rec, dh, dUt, t);
+            }
+            pass.stepInputBackward(t, 3 * h, part.start().dh());
+            pass.projectStepBackward(t, dz, part.start());
+            dh.readFloats(0, later, 0, hb);
+            pass.addCarried(later, carried);
+        }
+        dh.writeFloats(0, later, 0, hb);
+    }
+
+    /**
+     * Reset-after, once step {@code t}'s block of {@code rec} holds {@code dL/d(Uᵀ h_{t-1})}: {@code dh += U·rec_t},
+     * {@code dL/dUᵀ += rec_t h_{t-1}ᵀ} ({@code u} is {@code U [H, 3H]} row-major).
+     */
+    private static void resetAfterBackward(SequencePass pass, NativeArray u, NativeArray rec, NativeArray dh,
+                                           NativeArray dUt, int t) {
+        int h = pass.hidden;
+        int batch = pass.batch;
+        int rt = t * 3 * h * batch;
+        gemm(false, false, h, batch, 3 * h, 1.0, u, 0, 3 * h, rec, rt, batch, 1.0, dh, 0, batch);
+        gemm(false, true, 3 * h, h, batch, 1.0, rec, rt, batch, pass.statesMem, t * h * batch, batch, 1.0, dUt, 0, h);
+    }
+
+    /** Reset-before: {@code dq = U_n·dz_n} once {@code Z_t}'s n block holds {@code dL/dz_n}. */
+    private static void candidateBackward(SequencePass pass, NativeArray u, NativeArray dq, int t) {
+        int h = pass.hidden;
+        int batch = pass.batch;
+        gemm(false, false, h, batch, h, 1.0, u, 2 * h, 3 * h, pass.zMem, (t * 3 + 2) * h * batch, batch, 0.0, dq, 0,
+                batch);
+    }
+
+    /**
+     * Reset-before, once {@code Z_t} holds {@code dL/dZ_t}: {@code dh += U_rz·dz_rz}, {@code dL/dU_rzᵀ += dz_rz
+     * h_{t-1}ᵀ} and {@code dL/dU_nᵀ += dz_n q_tᵀ} ({@code q_t} in {@code rec}).
+     */
+    private static void resetBeforeBackward(SequencePass pass, NativeArray u, NativeArray rec, NativeArray dh,
+                                            NativeArray dUt, int t) {
+        int h = pass.hidden;
+        int batch = pass.batch;
+        int zt = t * 3 * h * batch;
+        gemm(false, false, h, batch, 2 * h, 1.0, u, 0, 3 * h, pass.zMem, zt, batch, 1.0, dh, 0, batch);
+        gemm(false, true, 2 * h, h, batch, 1.0, pass.zMem, zt, batch, pass.statesMem, t * h * batch, batch, 1.0, dUt,
+                0, h);
+        gemm(false, true, h, h, batch, 1.0, pass.zMem, zt + 2 * h * batch, batch, rec, t * h * batch, batch, 1.0, dUt,
+                2 * h * h, h);
     }
 }

@@ -92,26 +92,19 @@ final class InputProjection {
     }
 
     /**
-     * Backward of {@link #forward} for one step and column range, given {@code dL/dz_t} both in native memory
-     * ({@code dz} at {@code dzOffset}, {@code [G, columns]}) and as {@code dzValues}: writes {@code dL/dx_t} into
-     * {@code inputGradient} (laid out like the input), adds {@code x_t dz_tᵀ} to {@code weightGradientT}
-     * ({@code [G, nIn]}, the memory of an {@code 'f'} {@code [nIn, G]} gradient) and the row sums to
-     * {@code biasGradient}.
+     * Backward of {@link #forward} for one step and column range, given {@code dL/dz_t} in native memory ({@code dz}
+     * at {@code dzOffset}, {@code [G, columns]}): writes {@code dL/dx_t} into {@code inputGradient} (laid out like
+     * the input) and adds {@code x_t dz_tᵀ} to {@code weightGradientT} ({@code [G, nIn]}, the memory of an
+     * {@code 'f'} {@code [nIn, G]} gradient). The bias's gradient, the row sums of {@code dz}, the kernels add
+     * themselves ({@link SequencePass#projectStepBackward}).
      */
-    void backward(int t, int from, int columns, NativeArray dz, int dzOffset, double[] dzValues,
-                  NativeArray inputGradient, NativeArray weightGradientT, double[] biasGradient) {
+    void backward(int t, int from, int columns, NativeArray dz, int dzOffset, NativeArray inputGradient,
+                  NativeArray weightGradientT) {
         int offset = inputOffset(t, from);
         gemm(false, false, inputSize, columns, gateRows, 1.0, weightRows, 0, gateRows, dz, dzOffset, columns, 0.0,
                 inputGradient, offset, batch);
         gemm(false, true, gateRows, inputSize, columns, 1.0, dz, dzOffset, columns, input, offset, batch, 1.0,
                 weightGradientT, 0, inputSize);
-        for (int g = 0; g < gateRows; g++) {
-            double sum = 0.0;
-            for (int k = g * columns, end = k + columns; k < end; k++) {
-                sum += dzValues[k];
-            }
-            biasGradient[g] += sum;
-        }
     }
 
     /**

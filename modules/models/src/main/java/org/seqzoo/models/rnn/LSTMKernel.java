@@ -25,7 +25,8 @@ import org.seqzoo.models.cpu.NativeArray;
  * Same layout and structure as {@link GRUKernel} ({@link StepMajorLayout}, {@link BatchParts}): per step the
  * input projection ({@link InputProjection}) and the recurrent product accumulate into the step's
  * pre-activations, then a few vectorised loops of Java over the gate blocks; the backward pass takes the
- * activations' derivatives from their stored outputs. Masked steps carry both {@code h} and {@code c}.
+ * activations' derivatives from their stored outputs. Masked steps carry both {@code h} and {@code c}. As in
+ * {@link GRUKernel}, each loop exists over {@code float[]} (float32) and over {@code double[]} (float64).
  */
 public final class LSTMKernel implements RecurrentKernel {
 
@@ -226,24 +227,31 @@ public final class LSTMKernel implements RecurrentKernel {
             parts.add(split.startBackward("LSTM", p, gradients, epsilon, lastStateGradient, true, first,
                     workspaces));
         }
-        split.run(p -> backwardLoop(parts.get(p), u, NativeArray.of(forward.cells().get(p)),
-                NativeArray.of(forward.cellOutputs().get(p)), first));
+        split.run(p -> {
+            NativeArray cells = NativeArray.of(forward.cells().get(p));
+            NativeArray cellOutputs = NativeArray.of(forward.cellOutputs().get(p));
+            if (parts.get(p).pass().fast) {
+                backwardLoopFloat(parts.get(p), u, cells, cellOutputs, first);
+            } else {
+                backwardLoop(parts.get(p), u, cells, cellOutputs, first);
+            }
+        });
         return split.finishBackward(parts);
     }
 
-    /** The backward time loop of one part of the batch, from the last step down to {@code first}. */
+    /**
+     * The backward time loop of one part of the batch, from the last step down to {@code first}, in double
+     * precision.
+     */
     private void backwardLoop(BatchParts.PartGradients part, NativeArray u, NativeArray cells,
                               NativeArray cellOutputs, int first) {
         SequencePass pass = part.pass();
-        int h = pass.hidden;
-        int batch = pass.batch;
-        int hb = h * batch;
+        int hb = pass.hidden * pass.batch;
         NativeArray outputGrad = part.outputGrad();
         NativeArray dh = NativeArray.of(part.dh());
         NativeArray dc = NativeArray.of(part.dc());
         NativeArray z = pass.zMem;
         NativeArray gates = pass.gatesMem;
-        NativeArray states = pass.statesMem;
         NativeArray dUt = NativeArray.of(part.gradients().rw());
 
         // One step's blocks as double[]: dL/dh_t and dL/dc_t from later steps, the output gradient, the part of
@@ -286,15 +294,107 @@ public final class LSTMKernel implements RecurrentKernel {
             gateFn.scaleByDerivative(act, 0, dz, 0, 3 * hb);
             cellFn.scaleByDerivative(act, 3 * hb, dz, 3 * hb, hb);
             z.write(zt, dz, 0, 4 * hb);
-            gemm(false, false, h, batch, 4 * h, 1.0, u, 0, 4 * h, z, zt, batch, 0.0, dh, 0, batch);  // dh = U·dz_t
-            gemm(false, true, 4 * h, h, batch, 1.0, z, zt, batch, states, hp, batch, 1.0, dUt, 0, h);
-            pass.stepInputBackward(t, 4 * h, part.dh());
+            recurrentBackward(part, u, dh, dUt, t);
             pass.projectStepBackward(t, dz, part);
             dh.read(0, laterH, 0, hb);
             pass.addCarried(laterH, carriedH);
         }
         dh.write(0, laterH, 0, hb);
         dc.write(0, laterC, 0, hb);
+    }
+
+    /**
+     * {@link #backwardLoop} for float32: the same steps over {@code float[]} blocks, which need no conversion from
+     * and to the native arrays and vectorise twice as wide.
+     */
+    private void backwardLoopFloat(BatchParts.PartGradients part, NativeArray u, NativeArray cells,
+                                   NativeArray cellOutputs, int first) {
+        SequencePass pass = part.pass();
+        int hb = pass.hidden * pass.batch;
+        NativeArray dh = NativeArray.of(part.dh());
+        NativeArray dc = NativeArray.of(part.dc());
+        NativeArray dUt = NativeArray.of(part.gradients().rw());
+        float[] laterH = new float[hb];
+        float[] laterC = new float[hb];
+        float[] eps = new float[hb];
+        float[] carriedH = new float[hb];
+        float[] mixedH = new float[hb];
+        float[] mixedC = new float[hb];
+        float[] act = new float[4 * hb];
+        float[] previousCell = new float[hb];
+        float[] cellOut = new float[hb];
+        float[] dz = new float[4 * hb];
+        dh.readFloats(0, laterH, 0, hb);
+        dc.readFloats(0, laterC, 0, hb);
+
+        for (int t = pass.steps - 1; t >= first; t--) {
+            int zt = t * 4 * hb;
+            int hp = t * hb;
+            part.outputGrad().readFloats(hp, eps, 0, hb);
+            pass.gatesMem.readFloats(zt, act, 0, 4 * hb);
+            cells.readFloats(hp, previousCell, 0, hb);
+            cellOutputs.readFloats(hp, cellOut, 0, hb);
+            pass.splitStateGradient(t, laterH, eps, mixedH, carriedH);
+            for (int k = 0; k < hb; k++) {
+                mixedC[k] = mixedH[k] * act[2 * hb + k];
+            }
+            cellFn.scaleByDerivative(cellOut, 0, mixedC, 0, hb);
+            cellGradient(pass, t, laterC, mixedC, act);
+            for (int k = 0; k < hb; k++) {
+                float dcMixed = mixedC[k];
+                dz[k] = dcMixed * act[3 * hb + k];
+                dz[hb + k] = dcMixed * previousCell[k];
+                dz[2 * hb + k] = mixedH[k] * cellOut[k];
+                dz[3 * hb + k] = dcMixed * act[k];
+            }
+            gateFn.scaleByDerivative(act, 0, dz, 0, 3 * hb);
+            cellFn.scaleByDerivative(act, 3 * hb, dz, 3 * hb, hb);
+            pass.zMem.writeFloats(zt, dz, 0, 4 * hb);
+            recurrentBackward(part, u, dh, dUt, t);
+            pass.projectStepBackward(t, dz, part);
+            dh.readFloats(0, laterH, 0, hb);
+            pass.addCarried(laterH, carriedH);
+        }
+        dh.writeFloats(0, laterH, 0, hb);
+        dc.writeFloats(0, laterC, 0, hb);
+    }
+
+    /**
+     * Once {@code Z_t} holds {@code dL/dz_t}: {@code dL/dh_{t-1} = U·dz_t} into {@code dh}, {@code dL/dUᵀ +=
+     * dz_t h_{t-1}ᵀ}, and the step input's backward pass (which adds to {@code dh}).
+     */
+    private static void recurrentBackward(BatchParts.PartGradients part, NativeArray u, NativeArray dh,
+                                          NativeArray dUt, int t) {
+        SequencePass pass = part.pass();
+        int h = pass.hidden;
+        int batch = pass.batch;
+        int zt = t * 4 * h * batch;
+        gemm(false, false, h, batch, 4 * h, 1.0, u, 0, 4 * h, pass.zMem, zt, batch, 0.0, dh, 0, batch);
+        gemm(false, true, 4 * h, h, batch, 1.0, pass.zMem, zt, batch, pass.statesMem, t * h * batch, batch, 1.0, dUt,
+                0, h);
+        pass.stepInputBackward(t, 4 * h, part.dh());
+    }
+
+    /** {@link #cellGradient(SequencePass, int, double[], double[], double[])} for the float32 loop. */
+    private static void cellGradient(SequencePass pass, int t, float[] later, float[] mixed, float[] act) {
+        int hb = later.length;
+        if (pass.mask == null) {
+            for (int k = 0; k < hb; k++) {
+                mixed[k] += later[k];
+                later[k] = mixed[k] * act[hb + k];
+            }
+            return;
+        }
+        int batch = pass.batch;
+        for (int i = 0; i < pass.hidden; i++) {
+            int row = i * batch;
+            for (int j = 0; j < batch; j++) {
+                float m = (float) pass.mask[t * batch + j];
+                int k = row + j;
+                mixed[k] += m * later[k];
+                later[k] = mixed[k] * act[hb + k] + (1.0f - m) * later[k];
+            }
+        }
     }
 
     /**

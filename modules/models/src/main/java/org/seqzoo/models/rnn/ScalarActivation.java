@@ -51,6 +51,14 @@ public enum ScalarActivation {
                 g[gFrom + i] *= v * (1.0 - v);
             }
         }
+
+        @Override
+        public void scaleByDerivative(float[] y, int yFrom, float[] g, int gFrom, int count) {
+            for (int i = 0; i < count; i++) {
+                float v = y[yFrom + i];
+                g[gFrom + i] *= v * (1.0f - v);
+            }
+        }
     },
     TANH {
         @Override
@@ -82,6 +90,14 @@ public enum ScalarActivation {
                 g[gFrom + i] *= 1.0 - v * v;
             }
         }
+
+        @Override
+        public void scaleByDerivative(float[] y, int yFrom, float[] g, int gFrom, int count) {
+            for (int i = 0; i < count; i++) {
+                float v = y[yFrom + i];
+                g[gFrom + i] *= 1.0f - v * v;
+            }
+        }
     },
     HARD_SIGMOID {
         @Override
@@ -103,6 +119,14 @@ public enum ScalarActivation {
             for (int i = 0; i < count; i++) {
                 double v = y[yFrom + i];
                 g[gFrom + i] *= v > 0.0 && v < 1.0 ? 0.2 : 0.0;
+            }
+        }
+
+        @Override
+        public void scaleByDerivative(float[] y, int yFrom, float[] g, int gFrom, int count) {
+            for (int i = 0; i < count; i++) {
+                float v = y[yFrom + i];
+                g[gFrom + i] *= v > 0.0f && v < 1.0f ? 0.2f : 0.0f;
             }
         }
     },
@@ -128,6 +152,14 @@ public enum ScalarActivation {
                 g[gFrom + i] *= s * s;
             }
         }
+
+        @Override
+        public void scaleByDerivative(float[] y, int yFrom, float[] g, int gFrom, int count) {
+            for (int i = 0; i < count; i++) {
+                float s = 1.0f - Math.abs(y[yFrom + i]);
+                g[gFrom + i] *= s * s;
+            }
+        }
     },
     RELU {
         @Override
@@ -150,6 +182,13 @@ public enum ScalarActivation {
                 g[gFrom + i] *= y[yFrom + i] > 0.0 ? 1.0 : 0.0;
             }
         }
+
+        @Override
+        public void scaleByDerivative(float[] y, int yFrom, float[] g, int gFrom, int count) {
+            for (int i = 0; i < count; i++) {
+                g[gFrom + i] *= y[yFrom + i] > 0.0f ? 1.0f : 0.0f;
+            }
+        }
     },
     IDENTITY {
         @Override
@@ -164,6 +203,11 @@ public enum ScalarActivation {
 
         @Override
         public void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count) {
+            // f' = 1
+        }
+
+        @Override
+        public void scaleByDerivative(float[] y, int yFrom, float[] g, int gFrom, int count) {
             // f' = 1
         }
     };
@@ -186,6 +230,9 @@ public enum ScalarActivation {
 
     /** {@code g[gFrom + i] *= f'(x)} given {@code y[yFrom + i] = f(x)}, for {@code i < count}. */
     public abstract void scaleByDerivative(double[] y, int yFrom, double[] g, int gFrom, int count);
+
+    /** {@link #scaleByDerivative(double[], int, double[], int, int)} for the float32 loops. */
+    public abstract void scaleByDerivative(float[] y, int yFrom, float[] g, int gFrom, int count);
 
     /**
      * tanh as the odd rational function {@code x·P(x²)/Q(x²)} (degrees 13/6) on {@code |x| <= 7.9053}: the

@@ -115,11 +115,36 @@ final class SequencePass {
 
     /**
      * Backward of {@link #projectStep} once {@code Z_t} holds {@code dL/dZ_t} (also given as {@code dz}): into
-     * this part's gradients and its columns of the input gradient.
+     * this part's gradients (weights and bias) and its columns of the input gradient.
      */
     void projectStepBackward(int t, double[] dz, BatchParts.PartGradients gradients) {
-        projection.backward(t, column, batch, zMem, t * projection.gateRows * batch, dz, gradients.inputGradient(),
-                gradients.inputWeightGradientT(), gradients.biasGradient());
+        projectStepBackward(t, gradients);
+        double[] sums = gradients.biasGradient();
+        for (int g = 0; g < sums.length; g++) {
+            double sum = 0.0;
+            for (int k = g * batch, end = k + batch; k < end; k++) {
+                sum += dz[k];
+            }
+            sums[g] += sum;
+        }
+    }
+
+    /** {@link #projectStepBackward(int, double[], BatchParts.PartGradients)} for the float32 loops. */
+    void projectStepBackward(int t, float[] dz, BatchParts.PartGradients gradients) {
+        projectStepBackward(t, gradients);
+        double[] sums = gradients.biasGradient();
+        for (int g = 0; g < sums.length; g++) {
+            float sum = 0.0f;
+            for (int k = g * batch, end = k + batch; k < end; k++) {
+                sum += dz[k];
+            }
+            sums[g] += sum;
+        }
+    }
+
+    private void projectStepBackward(int t, BatchParts.PartGradients gradients) {
+        projection.backward(t, column, batch, zMem, t * projection.gateRows * batch, gradients.inputGradient(),
+                gradients.inputWeightGradientT());
     }
 
     /** An uninitialised {@code [rows, B]} array in this pass's working memory. */
@@ -196,6 +221,35 @@ final class SequencePass {
 
     /** {@code gradient += carried} after a masked step's backward pass (see {@link #splitStateGradient}). */
     void addCarried(double[] gradient, double[] carried) {
+        if (mask != null) {
+            for (int k = 0; k < gradient.length; k++) {
+                gradient[k] += carried[k];
+            }
+        }
+    }
+
+    /** {@link #splitStateGradient(int, double[], double[], double[], double[])} for the float32 loops. */
+    void splitStateGradient(int t, float[] later, float[] eps, float[] mixed, float[] carried) {
+        int hb = hidden * batch;
+        if (mask == null) {
+            for (int k = 0; k < hb; k++) {
+                mixed[k] = later[k] + eps[k];
+            }
+            return;
+        }
+        int maskRow = t * batch;
+        for (int i = 0; i < hidden; i++) {
+            int row = i * batch;
+            for (int j = 0; j < batch; j++) {
+                float m = (float) mask[maskRow + j];
+                mixed[row + j] = m * (later[row + j] + eps[row + j]);
+                carried[row + j] = (1.0f - m) * later[row + j];
+            }
+        }
+    }
+
+    /** {@link #addCarried(double[], double[])} for the float32 loops. */
+    void addCarried(float[] gradient, float[] carried) {
         if (mask != null) {
             for (int k = 0; k < gradient.length; k++) {
                 gradient[k] += carried[k];
