@@ -122,6 +122,18 @@ final class BatchParts {
         KernelThreads.run(parts.size(), loop);
     }
 
+    /**
+     * Runs the forward {@code loop(p)} of every part, on {@link KernelThreads}, each part first copying its sequences
+     * of the input if that was left to it ({@link InputProjection#copyColumns}).
+     */
+    void runForward(IntConsumer loop) {
+        run(p -> {
+            SequencePass seq = parts.get(p);
+            projection.copyColumns(seq.column, seq.batch);
+            loop.accept(p);
+        });
+    }
+
     /** The NCW output, once the parts' loops have written their columns of the store: zeroed where masked. */
     void finish() {
         output = StepMajorLayout.maskedOutput(stored, mask);

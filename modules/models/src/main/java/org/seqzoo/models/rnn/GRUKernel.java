@@ -91,7 +91,7 @@ public final class GRUKernel implements RecurrentKernel {
             recurrent.add(seq.block((long) seq.steps * (resetAfter ? 3 : 1) * seq.hidden, workspaces));
             scratch.add(resetAfter ? null : NativeArray.of(seq.block(3L * seq.hidden, workspaces)));
         }
-        split.run(p -> {
+        split.runForward(p -> {
             SequencePass seq = split.parts.get(p);
             if (seq.fast) {
                 forwardLoopFloat(seq, u, recurrentBias == null ? null : recurrentBias.toFloatVector(),

@@ -86,7 +86,7 @@ public final class LSTMKernel implements RecurrentKernel {
                     workspaces));
             cellOutputs.add(seq.block((long) seq.steps * seq.hidden, workspaces));
         }
-        split.run(p -> {
+        split.runForward(p -> {
             SequencePass seq = split.parts.get(p);
             if (seq.fast) {
                 forwardLoopFloat(seq, u, NativeArray.of(cells.get(p)), NativeArray.of(cellOutputs.get(p)));
