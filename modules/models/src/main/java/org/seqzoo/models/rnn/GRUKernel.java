@@ -190,6 +190,7 @@ public final class GRUKernel implements RecurrentKernel {
         int h = seq.hidden;
         int batch = seq.batch;
         int hb = h * batch;
+        float[] inputBias = seq.projection.biasBlock(batch);
         float[] act = new float[3 * hb];
         float[] recurrent = new float[3 * hb];
         float[] previous = new float[hb];
@@ -200,7 +201,7 @@ public final class GRUKernel implements RecurrentKernel {
             int zt = t * 3 * hb;
             seq.projectStep(t);
             seq.zMem.readFloats(zt, act, 0, 3 * hb);
-            seq.projection.addBias(act, batch);
+            InputProjection.addBias(act, inputBias);
             if (resetAfter) {
                 int rt = recurrentProduct(seq, u, rec, t);
                 rec.readFloats(rt, recurrent, 0, 3 * hb);

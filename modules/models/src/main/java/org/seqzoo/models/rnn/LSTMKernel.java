@@ -163,6 +163,7 @@ public final class LSTMKernel implements RecurrentKernel {
         int batch = seq.batch;
         int hb = h * batch;
         NativeArray z = seq.zMem;
+        float[] bias = seq.projection.biasBlock(batch);
         float[] act = new float[4 * hb];
         float[] previousCell = new float[hb];
         float[] cell = new float[hb];
@@ -177,7 +178,7 @@ public final class LSTMKernel implements RecurrentKernel {
             int hp = t * hb;
             recurrentProduct(seq, u, t);
             z.readFloats(zt, act, 0, 4 * hb);
-            seq.projection.addBias(act, batch);
+            InputProjection.addBias(act, bias);
             gateFn.apply(act, 0, 3 * hb);
             cellFn.apply(act, 3 * hb, 4 * hb);
             for (int k = 0; k < hb; k++) {                           // c_t = f ⊙ c_{t-1} + i ⊙ g
@@ -196,7 +197,9 @@ public final class LSTMKernel implements RecurrentKernel {
                 seq.gatesMem.writeFloats(zt, act, 0, 4 * hb);
                 cellOutputs.writeFloats(hp, cellOut, 0, hb);
             }
-            cells.writeFloats(hp + hb, cell, 0, hb);
+            if (seq.forBackprop || t == seq.steps - 1) {                // inference keeps only the last cell
+                cells.writeFloats(hp + hb, cell, 0, hb);
+            }
             seq.statesMem.writeFloats(hp + hb, next, 0, hb);
             float[] swap = previousCell;
             previousCell = cell;

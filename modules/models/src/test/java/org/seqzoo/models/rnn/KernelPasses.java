@@ -33,6 +33,12 @@ record KernelPasses(List<INDArray> arrays, int parts) {
     enum EpsilonLayout { C_ORDER, F_ORDER, FEATURE_MAJOR }
 
     static KernelPasses run(Cell cell, int batch, int backLength, EpsilonLayout layout, DataType type) {
+        return run(cell, batch, backLength, layout, type, true);
+    }
+
+    /** Only the forward pass (outputs and last states) when not {@code withBackward}: inference, nothing stored. */
+    static KernelPasses run(Cell cell, int batch, int backLength, EpsilonLayout layout, DataType type,
+                            boolean withBackward) {
         Nd4j.getRandom().setSeed(11);
         RecurrentKernel kernel = cell.kernel();
         GateWeights drawn = cell.randomWeights(IN, HIDDEN, 0.6);
@@ -60,7 +66,8 @@ record KernelPasses(List<INDArray> arrays, int parts) {
                 lstm ? Nd4j.randn(DataType.DOUBLE, batch, HIDDEN).castTo(type) : null);
 
         LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
-        RecurrentKernel.Pass pass = kernel.forward(weights, x, initial, mask, null, true, true, workspaces);
+        RecurrentKernel.Pass pass = kernel.forward(weights, x, initial, mask, null, withBackward, withBackward,
+                workspaces);
         BatchParts parts = cell == Cell.LSTM ? ((LSTMKernel.ForwardPass) pass).split()
                 : ((GRUKernel.ForwardPass) pass).split();
         List<INDArray> arrays = new ArrayList<>();
@@ -69,6 +76,9 @@ record KernelPasses(List<INDArray> arrays, int parts) {
         arrays.add(last.h().dup());
         if (lstm) {
             arrays.add(last.c().dup());
+        }
+        if (!withBackward) {
+            return new KernelPasses(arrays, parts.count());
         }
         RecurrentKernel.InputGradients grads = kernel.backward(weights, gradients, pass, epsilon, lastGradient,
                 backLength, workspaces);
