@@ -5,9 +5,11 @@ import java.util.List;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.seqzoo.models.cpu.NativeArray;
 import org.seqzoo.models.rnn.Blocks;
 import org.seqzoo.models.rnn.ScalarActivation;
 import org.seqzoo.models.rnn.StepInput;
@@ -28,10 +30,12 @@ import static org.seqzoo.models.rnn.Blocks.mmul;
  * {@code s_{t-1}} (cheaper than keeping {@code [A, B, Ts]} per step), accumulate the parameter gradients and
  * {@code dL/dh_j}, completed by {@link #finishBackward()}.
  *
- * <p>The matrix products go to OpenBLAS ({@link Blocks#mmul}); the per-step element-wise work over
- * {@code [A, B, Ts]} (tanh, scores, masked softmax, context, and their gradients) runs as plain loops over
- * {@code double[]} copies, which the JIT vectorises, with {@link ScalarActivation}'s float32 tanh when the model
- * computes in float — instead of a dozen ND4J ops per step, each allocating an {@code [A, B, Ts]} array.
+ * <p>The matrix products go straight to the kernels' products ({@link Blocks#mmul}) into arrays kept for the whole
+ * pass, except the forward context (one batched ND4J {@code matmul}, faster than Java loops at the benchmark's
+ * shapes); the per-step element-wise work over {@code [A, B, Ts]} (tanh, scores, masked softmax, and their
+ * gradients, including the context's backward pass) runs as plain loops over {@code double[]} copies, which the
+ * JIT vectorises, with {@link ScalarActivation}'s float32 tanh when the model computes in float — instead of a
+ * dozen ND4J ops per step, each allocating an {@code [A, B, Ts]} array.
  */
 final class BahdanauAttention implements StepInput {
 
@@ -55,7 +59,14 @@ final class BahdanauAttention implements StepInput {
     private final double[] maskValues;
     /** {@code tanh(K + W_aᵀ s)} of the current step, {@code [a][b][j]}, reused from step to step. */
     private final double[] hidden;
+    /** The encoder states as {@code [b][j][e]}: each position's state contiguous, for the context loops. */
+    private final double[] encoderRows;
+    /** Per step {@code W_aᵀ s} ({@code [A, B]}) and, backward, {@code W_c·dz} ({@code [He, B]}). */
+    private final INDArray query;
+    private final INDArray contextGradient;
     private final List<INDArray> weights = new ArrayList<>();
+    /** {@code α} of each recorded step as {@code [b][j]}, for the backward steps. */
+    private final List<double[]> weightValues = new ArrayList<>();
     private final List<INDArray> contexts = new ArrayList<>();
     private INDArray lastWeights;
     private INDArray lastContext;
@@ -66,9 +77,13 @@ final class BahdanauAttention implements StepInput {
     private final List<Integer> partStarts = new ArrayList<>();
     /** Per part, the parameter-gradient arrays it accumulated into, summed by {@link #finishBackward}. */
     private final List<Gradients> partGradients = new ArrayList<>();
-    /** Accumulated over the backward steps: {@code dL/dK} {@code [a][b][j]} and {@code dL/dv}. */
+    /**
+     * Accumulated over the backward steps: {@code dL/dK} {@code [a][b][j]}, {@code dL/dv} and the context's share
+     * of {@code dL/dh_j} ({@code [b][j][e]}).
+     */
     private double[] keyGradient;
     private double[] scoreWeightGradient;
+    private double[] encoderGradient;
 
     /** Gradient arrays to accumulate into, and the gradient arriving at each step's context from outside. */
     record Gradients(INDArray wa, INDArray ua, INDArray v, INDArray wc, INDArray encoder, INDArray contextOutput) {
@@ -107,16 +122,32 @@ final class BahdanauAttention implements StepInput {
         this.scoreWeights = values(v);
         this.maskValues = sourceMask == null ? null : values(sourceMask);
         this.hidden = new double[keyValues.length];
+        this.encoderRows = values(encoder.permute(0, 2, 1));
+        this.query = Nd4j.create(encoder.dataType(), attention, batch);
+        this.contextGradient = Nd4j.create(encoder.dataType(), encoderSize, batch);
     }
 
-    /** The elements of {@code array} in C order as doubles. */
+    /**
+     * The elements of {@code array} in C order as doubles: read straight from a dense C-order array's memory (the
+     * per-step products), copied first otherwise.
+     */
     private static double[] values(INDArray array) {
-        return array.dup('c').reshape(array.length()).toDoubleVector();
+        double[] values = new double[(int) array.length()];
+        boolean dense = array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array);
+        NativeArray.of(dense ? array : array.dup('c')).read(0, values, 0, values.length);
+        return values;
     }
 
-    /** A C-order array of {@code shape} holding {@code values}, in this attention's data type. */
+    /** A C-order array of {@code shape} holding {@code values}, in this attention's data type (no ND4J op). */
     private INDArray array(double[] values, long... shape) {
-        return Nd4j.createFromArray(values).castTo(encoder.dataType()).reshape('c', shape);
+        if (encoder.dataType() == DataType.DOUBLE) {
+            return Nd4j.create(values, shape, 'c');
+        }
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return Nd4j.create(floats, shape, 'c');
     }
 
     /** The same attention for rows {@code rows} of the batch (beam reordering), keys reused, no history. */
@@ -166,6 +197,7 @@ final class BahdanauAttention implements StepInput {
         if (parts.isEmpty()) {
             keyGradient = new double[attention * batch * sourceSteps];
             scoreWeightGradient = new double[attention];
+            encoderGradient = new double[batch * sourceSteps * encoderSize];
         }
         for (int p = 0; p < parts.size(); p++) {
             BahdanauAttention part = parts.get(p);
@@ -186,7 +218,8 @@ final class BahdanauAttention implements StepInput {
 
     /** {@code tanh(K + W_aᵀ s)} into {@link #hidden}, for the previous state {@code s} ({@code [H, B]}). */
     private double[] hiddenActivations(INDArray previousState) {
-        double[] query = values(wa.transpose().mmul(previousState));                   // [a][b]
+        mmul(wa, previousState, this.query, true, false, 0.0);
+        double[] query = values(this.query);                                             // [a][b]
         int span = batch * sourceSteps;
         for (int a = 0; a < attention; a++) {
             for (int b = 0; b < batch; b++) {
@@ -221,8 +254,20 @@ final class BahdanauAttention implements StepInput {
         lastContext = contextArray;
         if (recordHistory) {
             weights.add(alphaArray);
+            weightValues.add(alpha);
             contexts.add(contextArray);
         }
+    }
+
+    /** {@code values} ({@code [rows][cols]}) transposed to {@code [cols][rows]}. */
+    private static double[] transpose(double[] values, int rows, int cols) {
+        double[] out = new double[values.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = values[r * cols + c];
+            }
+        }
+        return out;
     }
 
     /** Scores {@code [b][j]} to {@code α} in place: softmax over each row's real positions, exactly 0 on padding. */
@@ -254,17 +299,29 @@ final class BahdanauAttention implements StepInput {
     @Override
     public void backward(long step, INDArray previousState, INDArray zGradient, INDArray previousStateGradient) {
         int t = (int) step;
-        double[] alpha = values(weights.get(t));                                         // [b][j]
+        double[] alpha = weightValues.get(t);                                            // [b][j]
         mmul(contexts.get(t), zGradient, gradients.wc, false, true, 1.0);              // dW_c += c · dzᵀ
-        INDArray dContextArray = wc.mmul(zGradient);                                    // [He, B]
+        mmul(wc, zGradient, contextGradient, false, false, 0.0);                        // dc = W_c · dz, [He, B]
         if (gradients.contextOutput != null) {
-            dContextArray.addi(gradients.contextOutput.get(NDArrayIndex.point(t)));
+            contextGradient.addi(gradients.contextOutput.get(NDArrayIndex.point(t)));
         }
-        // c_b = Σ_j α_bj h_bj: dα_bj = h_bj · dc_b and dL/dh_bj += α_bj dc_b (batched products over b).
-        INDArray dContextBatched = dContextArray.transpose().dup('c').reshape('c', batch, encoderSize, 1);
-        double[] dScores = values(Nd4j.matmul(encoder, dContextBatched, null, true, false, false));   // [b][j]
-        gradients.encoder.addi(Nd4j.matmul(dContextBatched, weights.get(t).reshape('c', batch, 1, sourceSteps)));
+        // c_b = Σ_j α_bj h_bj: dα_bj = h_bj · dc_b and dL/dh_bj += α_bj dc_b.
+        double[] dContext = transpose(values(contextGradient), encoderSize, batch);     // [b][e]
         int span = batch * sourceSteps;
+        double[] dScores = new double[span];                                             // [b][j]
+        for (int b = 0; b < batch; b++) {
+            int dc = b * encoderSize;
+            for (int j = 0; j < sourceSteps; j++) {
+                int row = (b * sourceSteps + j) * encoderSize;
+                double weight = alpha[b * sourceSteps + j];
+                double sum = 0.0;
+                for (int e = 0; e < encoderSize; e++) {
+                    sum += encoderRows[row + e] * dContext[dc + e];
+                    encoderGradient[row + e] += weight * dContext[dc + e];
+                }
+                dScores[b * sourceSteps + j] = sum;
+            }
+        }
         // Softmax: de = α ⊙ (dα - Σ_j α_j dα_j), zero on padding since α is.
         for (int b = 0; b < batch; b++) {
             int row = b * sourceSteps;
@@ -324,6 +381,7 @@ final class BahdanauAttention implements StepInput {
             return;
         }
         gradients.v.addi(array(scoreWeightGradient, v.shape()));
+        gradients.encoder.addi(array(encoderGradient, batch, sourceSteps, encoderSize).permute(0, 2, 1));
         INDArray dKeys = array(keyGradient, attention, (long) batch * sourceSteps);
         mmul(encoderColumns, dKeys, gradients.ua, false, true, 1.0);
         INDArray dEncoderColumns = ua.mmul(dKeys);                                      // [He, B·Ts]
