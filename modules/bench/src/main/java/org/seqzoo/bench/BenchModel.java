@@ -2,7 +2,7 @@ package org.seqzoo.bench;
 
 /**
  * One model under test in {@link RnnBench}: a language model on {@link LanguageModelShape} whose training
- * step (forward + backward + Adam update) and inference (forward only) can be run repeatedly on fixed data.
+ * step (forward + backward + Adam update) and inference (forward to the class probabilities) can be run repeatedly on fixed data.
  */
 interface BenchModel extends AutoCloseable {
 
@@ -15,7 +15,7 @@ interface BenchModel extends AutoCloseable {
     /** One forward + backward + update on the model's fixed batch. */
     void trainStep();
 
-    /** One forward pass (inference mode) on the model's fixed batch. */
+    /** One forward pass (inference mode) to the class probabilities on the model's fixed batch. */
     void infer();
 
     @Override

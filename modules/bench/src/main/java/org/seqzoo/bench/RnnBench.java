@@ -86,7 +86,7 @@ final class RnnBench implements Callable<Integer> {
         try {
             report("training step (forward + backward + Adam update)", shape, true, peakN,
                     timer.time(models, BenchModel::trainStep));
-            report("inference (forward only)", shape, false, peakN, timer.time(models, BenchModel::infer));
+            report("inference (forward to class probabilities)", shape, false, peakN, timer.time(models, BenchModel::infer));
         } finally {
             models.forEach(BenchModel::close);
         }

@@ -93,11 +93,16 @@ final class TorchLanguageModel implements BenchModel {
         }
     }
 
+    /**
+     * The forward pass up to the class probabilities: logits and their softmax, what seqzoo's and DL4J's
+     * {@code output()} return (until 2026-11-29 this stopped at the logits, which favoured PyTorch by the softmax).
+     */
     @Override
     public void infer() {
         try (NDManager step = data.newSubManager()) {
             NDList out = model.getBlock().forward(new ParameterStore(step, false), features, false);
             out.attach(step);
+            out.singletonOrThrow().softmax(-1).attach(step);
         }
     }
 
