@@ -392,7 +392,7 @@ public final class LSTMKernel implements RecurrentKernel {
         for (int i = 0; i < pass.hidden; i++) {
             int row = i * batch;
             for (int j = 0; j < batch; j++) {
-                float m = (float) pass.mask[t * batch + j];
+                float m = pass.floatMask[t * batch + j];
                 int k = row + j;
                 mixed[k] += m * later[k];
                 later[k] = mixed[k] * act[hb + k] + (1.0f - m) * later[k];

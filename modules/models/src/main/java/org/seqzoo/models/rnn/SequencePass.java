@@ -38,6 +38,8 @@ final class SequencePass {
     final NativeArray statesMem;
     /** The mask step-major, {@code mask[t·B + b]}, or {@code null} when every step is real. */
     final double[] mask;
+    /** {@link #mask} in float32, for the float loops (a double mask in a float loop keeps it from vectorising). */
+    final float[] floatMask;
     final StepInput stepInput;
     /** Computing in float32: the activations may use their fast approximations ({@link ScalarActivation}). */
     final boolean fast;
@@ -65,11 +67,20 @@ final class SequencePass {
         this.gatesMem = NativeArray.of(gates);
         this.statesMem = NativeArray.of(states);
         this.mask = maskArray == null ? null : stepMajor(maskArray, steps, batch);
+        this.floatMask = mask == null ? null : toFloats(mask);
         this.stepInput = stepInput;
         this.fast = type == DataType.FLOAT;
         this.forBackprop = work == ArrayType.BP_WORKING_MEM;
         this.output = output;
         this.outputColumns = projection.batch;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
     }
 
     private static double[] stepMajor(INDArray mask, int steps, int batch) {
@@ -189,7 +200,7 @@ final class SequencePass {
         for (int i = 0; i < rows; i++) {
             int row = i * batch;
             for (int j = 0; j < batch; j++) {
-                float m = (float) mask[maskRow + j];
+                float m = floatMask[maskRow + j];
                 value[row + j] = m * value[row + j] + (1.0f - m) * previous[row + j];
             }
         }
@@ -241,7 +252,7 @@ final class SequencePass {
         for (int i = 0; i < hidden; i++) {
             int row = i * batch;
             for (int j = 0; j < batch; j++) {
-                float m = (float) mask[maskRow + j];
+                float m = floatMask[maskRow + j];
                 mixed[row + j] = m * (later[row + j] + eps[row + j]);
                 carried[row + j] = (1.0f - m) * later[row + j];
             }

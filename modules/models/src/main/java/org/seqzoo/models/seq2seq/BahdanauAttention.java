@@ -59,11 +59,15 @@ final class BahdanauAttention implements StepInput {
     private final double[] maskValues;
     /** {@code tanh(K + W_aᵀ s)} of the current step, {@code [a][b][j]}, reused from step to step. */
     private final double[] hidden;
-    /** The encoder states as {@code [b][j][e]}: each position's state contiguous, for the context loops. */
-    private final double[] encoderRows;
-    /** Per step {@code W_aᵀ s} ({@code [A, B]}) and, backward, {@code W_c·dz} ({@code [He, B]}). */
+    /** Per step {@code W_aᵀ s} ({@code [A, B]}). */
     private final INDArray query;
-    private final INDArray contextGradient;
+    /**
+     * For the backward steps only (set up by {@link #accumulateInto}, so that decoding, which copies this object per
+     * beam step, does not pay for them): the encoder states as {@code [b][j][e]}, each position's state contiguous,
+     * and per step {@code W_c·dz} ({@code [He, B]}).
+     */
+    private double[] encoderRows;
+    private INDArray contextGradient;
     private final List<INDArray> weights = new ArrayList<>();
     /** {@code α} of each recorded step as {@code [b][j]}, for the backward steps. */
     private final List<double[]> weightValues = new ArrayList<>();
@@ -122,9 +126,7 @@ final class BahdanauAttention implements StepInput {
         this.scoreWeights = values(v);
         this.maskValues = sourceMask == null ? null : values(sourceMask);
         this.hidden = new double[keyValues.length];
-        this.encoderRows = values(encoder.permute(0, 2, 1));
         this.query = Nd4j.create(encoder.dataType(), attention, batch);
-        this.contextGradient = Nd4j.create(encoder.dataType(), encoderSize, batch);
     }
 
     /**
@@ -198,6 +200,8 @@ final class BahdanauAttention implements StepInput {
             keyGradient = new double[attention * batch * sourceSteps];
             scoreWeightGradient = new double[attention];
             encoderGradient = new double[batch * sourceSteps * encoderSize];
+            encoderRows = values(encoder.permute(0, 2, 1));
+            contextGradient = Nd4j.create(encoder.dataType(), encoderSize, batch);
         }
         for (int p = 0; p < parts.size(); p++) {
             BahdanauAttention part = parts.get(p);
