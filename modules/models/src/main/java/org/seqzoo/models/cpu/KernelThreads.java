@@ -33,6 +33,8 @@ public final class KernelThreads {
     public static final double MIN_FLOPS_TO_SPLIT = 1e7;
 
     private static volatile int threads = initialThreads();
+    private static final SpinningCrew CREW = new SpinningCrew();
+    /** For passes that find the crew busy (run from several threads at once, or nested). */
     private static final ExecutorService POOL = Executors.newCachedThreadPool(daemonThreads());
 
     private KernelThreads() {
@@ -105,12 +107,16 @@ public final class KernelThreads {
     }
 
     /**
-     * Runs {@code body(0) … body(count - 1)}, part 0 on the calling thread and the others on pool threads, and
-     * returns when all are done; the first failure is rethrown (after all parts finished).
+     * Runs {@code body(0) … body(count - 1)}, part 0 on the calling thread and the others on the
+     * {@link SpinningCrew} (pool threads when it is busy with another pass), and returns when all are done; the
+     * first failure is rethrown (after all parts finished).
      */
     public static void run(int count, IntConsumer body) {
         if (count == 1) {
             body.accept(0);
+            return;
+        }
+        if (CREW.tryRun(count, body)) {
             return;
         }
         List<Future<?>> others = new ArrayList<>(count - 1);
