@@ -110,8 +110,11 @@ public final class FloatGemm {
         }
     }
 
-    /** Sets this thread's OpenMP thread count to OpenBLAS's if it differs from what was last set here. */
-    private static void matchOpenMpThreads() {
+    /**
+     * Sets the calling thread's OpenMP thread count to OpenBLAS's if it differs from what was last set here: what
+     * oneDNN uses for the products (and {@code OneDnnLstmInference} for its primitive) called from this thread.
+     */
+    public static void matchOpenMpThreads() {
         int wanted = Nd4j.factory().blas().getMaxThreads();
         int[] current = OPENMP_THREADS.get();
         if (current[0] != wanted) {

@@ -46,34 +46,15 @@ final class BatchParts {
     }
 
     /**
-     * Checks the arguments of {@link RecurrentKernel#forward} ({@code cell} names the cell in messages), splits the
-     * batch and starts a {@link SequencePass} for each part.
+     * Checks the arguments of {@link RecurrentKernel#forward} ({@link #checkArguments}), splits the batch and starts
+     * a {@link SequencePass} for each part.
      */
     static BatchParts start(String cell, GateWeights weights, INDArray input, RecurrentState initialState,
                             INDArray mask, StepInput stepInput, boolean forBackprop, LayerWorkspaceMgr workspaces) {
+        checkArguments(cell, weights, input, initialState, mask);
         long h = weights.hidden();
-        long g = weights.w().size(1);
-        long nIn = weights.w().size(0);
-        Preconditions.checkArgument(input.rank() == 3 && input.size(1) == nIn,
-                "%s input must be [minibatch, nIn=%s, time], got %ndShape", cell, nIn, input);
         long batch = input.size(0);
         long steps = input.size(2);
-        Preconditions.checkArgument((steps + 1) * g * batch <= Integer.MAX_VALUE,
-                "%s sequence too large for one pass: [minibatch=%s, time=%s] with %s gate units", cell, batch,
-                steps, g);
-        if (initialState != null) {
-            for (INDArray state : new INDArray[] {initialState.h(), initialState.c()}) {
-                Preconditions.checkArgument(state == null || (state.rank() == 2 && state.size(0) == batch
-                                && state.size(1) == h),
-                        "%s initial state must be [minibatch=%s, nOut=%s], got %ndShape (rnnTimeStep with a"
-                                + " different minibatch size, or forgot rnnClearPreviousState?)", cell, batch, h,
-                        state);
-            }
-        }
-        Preconditions.checkArgument(mask == null || (mask.rank() == 2 && mask.size(0) == batch
-                        && mask.size(1) == steps),
-                "%s mask must be [minibatch=%s, time=%s], got %ndShape", cell, batch, steps, mask);
-
         ArrayType work = forBackprop ? ArrayType.BP_WORKING_MEM : ArrayType.FF_WORKING_MEM;
         InputProjection projection = InputProjection.of(weights, input, work, workspaces);
         int count = KernelThreads.parts(batch, steps);
@@ -101,6 +82,36 @@ final class BatchParts {
                     part(mask, start, size, count), stepInputs[p], work, store, workspaces));
         }
         return new BatchParts(parts, from, mask, projection, stored);
+    }
+
+    /**
+     * Checks the arguments of {@link RecurrentKernel#forward} ({@code cell} names the cell in messages): shapes of
+     * the input, initial state and mask against the weights.
+     */
+    static void checkArguments(String cell, GateWeights weights, INDArray input, RecurrentState initialState,
+                               INDArray mask) {
+        long h = weights.hidden();
+        long g = weights.w().size(1);
+        long nIn = weights.w().size(0);
+        Preconditions.checkArgument(input.rank() == 3 && input.size(1) == nIn,
+                "%s input must be [minibatch, nIn=%s, time], got %ndShape", cell, nIn, input);
+        long batch = input.size(0);
+        long steps = input.size(2);
+        Preconditions.checkArgument((steps + 1) * g * batch <= Integer.MAX_VALUE,
+                "%s sequence too large for one pass: [minibatch=%s, time=%s] with %s gate units", cell, batch,
+                steps, g);
+        if (initialState != null) {
+            for (INDArray state : new INDArray[] {initialState.h(), initialState.c()}) {
+                Preconditions.checkArgument(state == null || (state.rank() == 2 && state.size(0) == batch
+                                && state.size(1) == h),
+                        "%s initial state must be [minibatch=%s, nOut=%s], got %ndShape (rnnTimeStep with a"
+                                + " different minibatch size, or forgot rnnClearPreviousState?)", cell, batch, h,
+                        state);
+            }
+        }
+        Preconditions.checkArgument(mask == null || (mask.rank() == 2 && mask.size(0) == batch
+                        && mask.size(1) == steps),
+                "%s mask must be [minibatch=%s, time=%s], got %ndShape", cell, batch, steps, mask);
     }
 
     /** Rows {@code start … start+size-1} of {@code array} (the array itself when not split, or {@code null}). */

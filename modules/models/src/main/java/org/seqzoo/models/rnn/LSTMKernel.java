@@ -71,9 +71,12 @@ public final class LSTMKernel implements RecurrentKernel {
     }
 
     @Override
-    public ForwardPass forward(GateWeights weights, INDArray input, RecurrentState initialState, INDArray mask,
-                               StepInput stepInput, boolean training, boolean forBackprop,
-                               LayerWorkspaceMgr workspaces) {
+    public Pass forward(GateWeights weights, INDArray input, RecurrentState initialState, INDArray mask,
+                        StepInput stepInput, boolean training, boolean forBackprop, LayerWorkspaceMgr workspaces) {
+        if (OneDnnLstmInference.applies(input, mask, stepInput, forBackprop, gateFn, cellFn)) {
+            BatchParts.checkArguments("LSTM", weights, input, initialState, null);
+            return OneDnnLstmInference.forward(weights, input, initialState, workspaces);
+        }
         BatchParts split = BatchParts.start("LSTM", weights, input, initialState, mask, stepInput, forBackprop,
                 workspaces);
         NativeArray u = NativeArray.of(columnMajor(weights.rw()));

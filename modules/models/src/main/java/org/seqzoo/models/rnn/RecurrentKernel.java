@@ -19,7 +19,8 @@ public interface RecurrentKernel {
     interface Pass {
         /**
          * Outputs {@code [B, H, T]} (NCW; stored as a C-order {@code [H, T, B]} array, see
-         * {@link StepMajorLayout#outputStore}), zero at masked steps.
+         * {@link StepMajorLayout#outputStore}, or as a C-order {@code [T, B, H]} one by
+         * {@link OneDnnLstmInference}), zero at masked steps.
          */
         INDArray output();
 

@@ -32,6 +32,8 @@ final class SoftmaxCrossEntropy {
     private static final ThreadLocal<double[]> ROW = ThreadLocal.withInitial(() -> new double[0]);
 
     private final NativeArray x;
+    /** Whether {@code x} is stored token-major ({@code [N, F]}) rather than feature-major ({@code [F, N]}). */
+    private final boolean tokenRows;
     private final NativeArray w;
     private final double[] bias;
     private final double[] mask;
@@ -45,21 +47,25 @@ final class SoftmaxCrossEntropy {
     private enum Result { PROBABILITIES, LOGITS, GRADIENT }
 
     /**
-     * @param x    inputs {@code [F, N]}, C order with default strides
-     * @param w    weights {@code [F, V]}, {@code 'f'} order with default strides (a DL4J parameter view)
-     * @param b    bias {@code [1, V]}, or {@code null} for none
-     * @param mask {@code m_n} per token, or {@code null} for all ones
+     * @param x         inputs {@code [F, N]}, C order with default strides; or, with {@code tokenRows}, the same
+     *                  inputs stored token-major: a C-order {@code [N, F]} array
+     * @param tokenRows whether {@code x} is given token-major
+     * @param w         weights {@code [F, V]}, {@code 'f'} order with default strides (a DL4J parameter view)
+     * @param b         bias {@code [1, V]}, or {@code null} for none
+     * @param mask      {@code m_n} per token, or {@code null} for all ones
      */
-    SoftmaxCrossEntropy(INDArray x, INDArray w, INDArray b, double[] mask) {
-        Preconditions.checkArgument(x.rank() == 2 && w.rank() == 2 && x.size(0) == w.size(0),
-                "softmax inputs [nIn, N] and weights [nIn, nOut] do not match: %ndShape, %ndShape", x, w);
+    SoftmaxCrossEntropy(INDArray x, boolean tokenRows, INDArray w, INDArray b, double[] mask) {
+        int featureAxis = tokenRows ? 1 : 0;
+        Preconditions.checkArgument(x.rank() == 2 && w.rank() == 2 && x.size(featureAxis) == w.size(0),
+                "softmax inputs (nIn=%s) and weights [nIn, nOut] do not match: %ndShape, %ndShape", w.size(0), x, w);
         Preconditions.checkArgument(Blocks.isColumnMajor(w), "softmax weights must be an 'f'-order matrix");
         Preconditions.checkArgument(x.size(1) * w.size(1) <= Integer.MAX_VALUE,
                 "too many logits for one pass: %s tokens x %s classes", x.size(1), w.size(1));
         this.x = NativeArray.of(x);
+        this.tokenRows = tokenRows;
         this.w = NativeArray.of(w);
-        this.features = (int) x.size(0);
-        this.tokens = (int) x.size(1);
+        this.features = (int) x.size(featureAxis);
+        this.tokens = (int) x.size(1 - featureAxis);
         this.classes = (int) w.size(1);
         this.bias = new double[classes];
         if (b != null) {
@@ -122,8 +128,8 @@ final class SoftmaxCrossEntropy {
             int from = first(classes, part, classParts);
             int to = first(classes, part + 1, classParts);
             // dWᵀ[from:to, :] = dZ[:, from:to]ᵀ Xᵀ; dW 'f' [F, V] is row-major dWᵀ [V, F].
-            NativeArray.gemm(true, true, to - from, features, tokens, 1.0, g, from, classes, x, 0, tokens, 0.0, gw,
-                    from * features, features);
+            NativeArray.gemm(true, !tokenRows, to - from, features, tokens, 1.0, g, from, classes, x, 0,
+                    tokenRows ? features : tokens, 0.0, gw, from * features, features);
         });
         if (db != null) {
             for (int part = 1; part < parts; part++) {
@@ -142,8 +148,13 @@ final class SoftmaxCrossEntropy {
 
     /** {@code Z[from:to, :] = X[:, from:to]ᵀ W} (the bias is added in {@link #softmax}). */
     private void logits(NativeArray z, int from, int to) {
-        NativeArray.gemm(true, true, to - from, classes, features, 1.0, x, from, tokens, w, 0, features, 0.0, z,
-                from * classes, classes);
+        if (tokenRows) {
+            NativeArray.gemm(false, true, to - from, classes, features, 1.0, x, from * features, features, w, 0,
+                    features, 0.0, z, from * classes, classes);
+        } else {
+            NativeArray.gemm(true, true, to - from, classes, features, 1.0, x, from, tokens, w, 0, features, 0.0, z,
+                    from * classes, classes);
+        }
     }
 
     /**

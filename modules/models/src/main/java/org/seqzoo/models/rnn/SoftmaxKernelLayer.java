@@ -62,9 +62,9 @@ public class SoftmaxKernelLayer extends BaseOutputLayer<SoftmaxOutputLayer> {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
-        INDArray x = featureMajor(ArrayType.FF_WORKING_MEM, workspaceMgr);
+        Inputs x = inputs(ArrayType.FF_WORKING_MEM, workspaceMgr);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
-                new long[] {x.size(1), x.size(2), layerConf().getNOut()}, 'c');
+                new long[] {x.steps(), x.batch(), layerConf().getNOut()}, 'c');
         kernel(x, tokenMask(x), training, workspaceMgr).probabilities(tokenRows(out));
         return fromNcw(out.permute(1, 2, 0));
     }
@@ -73,11 +73,11 @@ public class SoftmaxKernelLayer extends BaseOutputLayer<SoftmaxOutputLayer> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         applyDropOutIfNecessary(true, workspaceMgr);
-        INDArray x = featureMajor(ArrayType.BP_WORKING_MEM, workspaceMgr);
-        long tokens = x.size(1) * x.size(2);
+        Inputs x = inputs(ArrayType.BP_WORKING_MEM, workspaceMgr);
         INDArray dz = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[] {tokens, layerConf().getNOut()}, 'c');
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+                new long[] {x.steps() * x.batch(), layerConf().getNOut()}, 'c');
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[] {layerConf().getNIn(), x.steps(), x.batch()}, 'c');
         INDArray dW = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         INDArray db = hasBias() ? gradientViews.get(DefaultParamInitializer.BIAS_KEY) : null;
         double[] mask = tokenMask(x);
@@ -139,47 +139,67 @@ public class SoftmaxKernelLayer extends BaseOutputLayer<SoftmaxOutputLayer> {
             return last.perToken();
         }
         applyDropOutIfNecessary(training, workspaceMgr);
-        INDArray x = featureMajor(ArrayType.FF_WORKING_MEM, workspaceMgr);
+        Inputs x = inputs(ArrayType.FF_WORKING_MEM, workspaceMgr);
         INDArray logits = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType,
-                new long[] {x.size(1) * x.size(2), layerConf().getNOut()}, 'c');
+                new long[] {x.steps() * x.batch(), layerConf().getNOut()}, 'c');
         double[] mask = tokenMask(x);
         return kernel(x, mask, training, workspaceMgr).loss(targets(mask, ArrayType.FF_WORKING_MEM, workspaceMgr),
                 logits);
     }
 
-    private SoftmaxCrossEntropy kernel(INDArray x, double[] mask, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    private SoftmaxCrossEntropy kernel(Inputs x, double[] mask, boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
         INDArray b = hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr) : null;
-        return new SoftmaxCrossEntropy(featureColumns(x), Blocks.columnMajor(w), b, mask);
+        return new SoftmaxCrossEntropy(x.matrix(), x.tokenRows(), Blocks.columnMajor(w), b, mask);
     }
 
     /**
-     * The input as a C-order {@code [F, T, B]} array: a view of seqzoo recurrent layers' outputs, else a copy in
+     * The input as a matrix for {@link SoftmaxCrossEntropy}: {@code [F, T·B]} (feature-major) or {@code [T·B, F]}
+     * (token-major, {@code tokenRows}), with the input's steps and minibatch size.
+     */
+    private record Inputs(INDArray matrix, boolean tokenRows, long steps, long batch) {
+    }
+
+    /**
+     * The input as {@link Inputs}: a view of a C-order {@code [F, T, B]} array (seqzoo recurrent layers' output
+     * store) or of a C-order {@code [T, B, F]} array (the oneDNN LSTM pass's output), else a feature-major copy in
      * working memory of {@code type}.
      */
-    private INDArray featureMajor(ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+    private Inputs inputs(ArrayType type, LayerWorkspaceMgr workspaceMgr) {
         INDArray ncw = toNcw(input.castTo(dataType));
         Preconditions.checkArgument(ncw.rank() == 3 && ncw.size(1) == layerConf().getNIn(),
                 "%s: input must be [minibatch, nIn=%s, time] (%s), got %ndShape", layerId(), layerConf().getNIn(),
                 layerConf().getRnnDataFormat(), input);
-        return denseOrCopy(ncw.permute(1, 2, 0), type, workspaceMgr);
+        long features = ncw.size(1);
+        long steps = ncw.size(2);
+        long batch = ncw.size(0);
+        INDArray tokenMajor = denseView(ncw.permute(2, 0, 1));
+        if (tokenMajor != null) {
+            return new Inputs(tokenMajor.reshape('c', steps * batch, features), true, steps, batch);
+        }
+        return new Inputs(featureColumns(denseOrCopy(ncw.permute(1, 2, 0), type, workspaceMgr)), false, steps, batch);
     }
 
     /** {@code view} as a C-order array with default strides: a view of the same memory if it is one, else a copy. */
     private static INDArray denseOrCopy(INDArray view, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+        INDArray dense = denseView(view);
+        return dense != null ? dense
+                : workspaceMgr.createUninitialized(type, view.dataType(), view.shape(), 'c').assign(view);
+    }
+
+    /** {@code view} as a C-order array with default strides if its memory is laid out so, else {@code null}. */
+    private static INDArray denseView(INDArray view) {
         long[] shape = view.shape();
         long[] strides = new long[shape.length];
-        boolean dense = true;
         long stride = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             strides[d] = stride;
-            dense &= shape[d] == 1 || view.stride(d) == stride;
+            if (shape[d] != 1 && view.stride(d) != stride) {
+                return null;
+            }
             stride *= shape[d];
         }
-        if (dense) {
-            return Nd4j.create(view.data(), shape, strides, view.offset(), 'c', view.dataType());
-        }
-        return workspaceMgr.createUninitialized(type, view.dataType(), shape, 'c').assign(view);
+        return Nd4j.create(view.data(), shape, strides, view.offset(), 'c', view.dataType());
     }
 
     /** A C-order {@code [F, T, B]} array as the matrix {@code [F, N]} (a view; column {@code n = t·B + b}). */
@@ -212,16 +232,13 @@ public class SoftmaxKernelLayer extends BaseOutputLayer<SoftmaxOutputLayer> {
                 : SoftmaxTargets.distributions(denseOrCopy(ncw.castTo(dataType).permute(2, 0, 1), type, workspaceMgr));
     }
 
-    /**
-     * The per-step mask {@code [B, T]} as {@code m_n} for token {@code n = t·B + b}, or {@code null}; {@code x}
-     * is the input as {@code [F, T, B]}.
-     */
-    private double[] tokenMask(INDArray x) {
+    /** The per-step mask {@code [B, T]} as {@code m_n} for token {@code n = t·B + b}, or {@code null}. */
+    private double[] tokenMask(Inputs x) {
         if (maskArray == null) {
             return null;
         }
-        long steps = x.size(1);
-        long batch = x.size(2);
+        long steps = x.steps();
+        long batch = x.batch();
         Preconditions.checkArgument(maskArray.rank() == 2 && maskArray.size(0) == batch
                         && maskArray.size(1) == steps,
                 "%s: mask must be [minibatch=%s, time=%s] (per-step; per-output masks are not supported), got %ndShape",

@@ -48,7 +48,8 @@ import org.seqzoo.models.testing.DoublePrecision;
  * seqzoo's {@link SoftmaxOutputLayer} against DL4J's {@code RnnOutputLayer} with softmax and (sparse) MCXENT —
  * outputs, score, per-example scores, parameter and input gradients — on top of seqzoo's GRU (input used in place)
  * and DL4J's SimpleRnn (input copied), with one-hot, soft and sparse labels, masks, NCW and NWC, float and double;
- * plus DL4J gradient checks, the split over threads, serialisation and the errors for bad labels.
+ * plus DL4J gradient checks, token-major inputs, the split over threads, serialisation and the errors for bad
+ * labels.
  */
 @ExtendWith(DoublePrecision.class)
 class SoftmaxOutputLayerTest {
@@ -156,6 +157,35 @@ class SoftmaxOutputLayerTest {
         Nd4j.getRandom().setSeed(100);
         INDArray second = net.calculateGradients(x, y, mask, mask).getSecond();
         assertTrue(first.sub(second).amaxNumber().doubleValue() > 1e-3, "another seed, another dropout mask");
+    }
+
+    /**
+     * An input stored token-major ({@code [T, B, F]} memory, as oneDNN's LSTM pass leaves it) is read in place
+     * (the {@code tokenRows} products) and gives what the same values in a dense NCW array give.
+     */
+    @Test
+    void tokenMajorInputGivesTheSameResults() {
+        Nd4j.getRandom().setSeed(11);
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7)
+                .dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(new NormalDistribution(0, 0.7)).list()
+                .layer(new SoftmaxOutputLayer.Builder().nIn(HIDDEN).nOut(CLASSES).build())
+                .build());
+        net.init();
+        INDArray tokenMajor = Nd4j.randn(DataType.DOUBLE, STEPS, BATCH, HIDDEN).permute(1, 2, 0);
+        INDArray dense = tokenMajor.dup('c');
+        INDArray y = labels(Labels.ONE_HOT, DataType.DOUBLE);
+        INDArray mask = mask(DataType.DOUBLE);
+
+        assertClose(net.output(dense, false, mask, mask), net.output(tokenMajor, false, mask, mask), 1e-12,
+                "output");
+        assertEquals(net.score(new DataSet(dense, y, mask, mask)), net.score(new DataSet(tokenMajor, y, mask, mask)),
+                1e-12, "score");
+        Pair<Gradient, INDArray> expected = net.calculateGradients(dense, y, mask, mask);
+        Pair<Gradient, INDArray> actual = net.calculateGradients(tokenMajor, y, mask, mask);
+        assertClose(expected.getSecond(), actual.getSecond(), 1e-12, "input gradient");
+        for (Map.Entry<String, INDArray> e : expected.getFirst().gradientForVariable().entrySet()) {
+            assertClose(e.getValue(), actual.getFirst().getGradientFor(e.getKey()), 1e-12, e.getKey());
+        }
     }
 
     @Test

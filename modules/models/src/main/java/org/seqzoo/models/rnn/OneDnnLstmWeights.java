@@ -1,0 +1,151 @@
+package org.seqzoo.models.rnn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.seqzoo.models.cpu.NativeArray;
+
+/**
+ * An LSTM's float32 weights in the layout oneDNN's {@code lstm_forward} reads, kept between passes: {@code W}
+ * ({@code ldigo [1, 1, nIn, 4, H]}), {@code U} ({@code ldigo [1, 1, H, 4, H]}) and {@code b} ({@code ldgo
+ * [1, 1, 4, H]}), gates in oneDNN's order {@code i, f, c~, o} (seqzoo's blocks are {@code i | f | o | g}).
+ *
+ * <p>Converting takes a transpose of every weight matrix (~0.5–1 ms at the benchmark's default shapes, a tenth of
+ * the pass), so the converted weights are kept with an exact copy of the parameters they came from, and reused
+ * while the parameters' memory still holds the same bytes: a {@code memcmp} of the parameters per pass (~1.3 MB at
+ * those shapes), not a hash or a version number, decides. Weights updated in place by training are converted
+ * again at their next inference pass. Not thread-safe: {@link OneDnnLstmInference} serialises its passes.
+ */
+final class OneDnnLstmWeights {
+
+    /** seqzoo's gate block for each of oneDNN's gates {@code i, f, c~, o}. */
+    private static final int[] SEQZOO_BLOCK = {0, 1, 3, 2};
+    private static final int MAX_KEPT = 8;
+
+    private final List<Entry> kept = new ArrayList<>();
+
+    /** oneDNN memories over converted weights, valid until the next call of {@link #of}. */
+    record Converted(memory layer, memory iter, memory bias) {
+    }
+
+    /** One parameter set: where it lives, a copy of its bytes, and its conversion. */
+    private static final class Entry {
+        final long[] addresses;
+        final FloatPointer[] copies;
+        final Converted converted;
+        final FloatPointer[] convertedData;
+
+        Entry(long[] addresses, FloatPointer[] copies, Converted converted, FloatPointer[] convertedData) {
+            this.addresses = addresses;
+            this.copies = copies;
+            this.converted = converted;
+            this.convertedData = convertedData;
+        }
+
+        void close() {
+            converted.layer().close();
+            converted.iter().close();
+            converted.bias().close();
+            for (Pointer pointer : copies) {
+                pointer.deallocate();
+            }
+            for (Pointer pointer : convertedData) {
+                pointer.deallocate();
+            }
+        }
+    }
+
+    /** The weights of {@code weights} (float32, seqzoo's layout) in oneDNN's, converted only if they changed. */
+    Converted of(GateWeights weights, engine cpu) {
+        INDArray[] parameters = {Blocks.columnMajor(weights.w()), Blocks.columnMajor(weights.rw()), weights.b()};
+        long[] addresses = new long[parameters.length];
+        for (int k = 0; k < parameters.length; k++) {
+            addresses[k] = pointer(parameters[k]).address();
+        }
+        for (int e = 0; e < kept.size(); e++) {
+            Entry entry = kept.get(e);
+            if (Arrays.equals(entry.addresses, addresses)) {
+                kept.remove(e);
+                kept.add(entry);                                               // most recently used last
+                if (!unchanged(parameters, entry.copies)) {
+                    copyAndConvert(parameters, entry.copies, entry.convertedData, (int) weights.hidden());
+                }
+                return entry.converted;
+            }
+        }
+        Entry entry = create(parameters, addresses, (int) weights.hidden(), cpu);
+        kept.add(entry);
+        if (kept.size() > MAX_KEPT) {
+            kept.remove(0).close();
+        }
+        return entry.converted;
+    }
+
+    private static Entry create(INDArray[] parameters, long[] addresses, int hidden, engine cpu) {
+        int nIn = (int) (parameters[0].length() / (4L * hidden));
+        FloatPointer[] copies = new FloatPointer[parameters.length];
+        FloatPointer[] converted = new FloatPointer[parameters.length];
+        for (int k = 0; k < parameters.length; k++) {
+            copies[k] = new FloatPointer(parameters[k].length());
+            converted[k] = new FloatPointer(parameters[k].length());
+        }
+        copyAndConvert(parameters, copies, converted, hidden);
+        Converted memories = new Converted(
+                new memory(desc(memory.format_tag.ldigo, 1, 1, nIn, 4, hidden), cpu, converted[0]),
+                new memory(desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden), cpu, converted[1]),
+                new memory(desc(memory.format_tag.ldgo, 1, 1, 4, hidden), cpu, converted[2]));
+        return new Entry(addresses, copies, memories, converted);
+    }
+
+    private static boolean unchanged(INDArray[] parameters, FloatPointer[] copies) {
+        for (int k = 0; k < parameters.length; k++) {
+            if (Pointer.memcmp(pointer(parameters[k]), copies[k], parameters[k].length() * Float.BYTES) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Keeps a copy of each parameter's bytes and converts: a weight's memory ({@code 'f'} {@code [rows, 4H]}) holds
+     * column {@code c = block·H + o} at {@code c·rows + r}; oneDNN's {@code ldigo} wants {@code (r·4 + g)·H + o}.
+     */
+    private static void copyAndConvert(INDArray[] parameters, FloatPointer[] copies, FloatPointer[] converted,
+                                       int hidden) {
+        for (int k = 0; k < parameters.length; k++) {
+            int length = (int) parameters[k].length();
+            Pointer.memcpy(copies[k], pointer(parameters[k]), (long) length * Float.BYTES);
+            float[] source = new float[length];
+            NativeArray.of(parameters[k]).readFloats(0, source, 0, length);
+            int rows = length / (4 * hidden);
+            float[] target = new float[length];
+            for (int gate = 0; gate < 4; gate++) {
+                int block = SEQZOO_BLOCK[gate] * hidden;
+                for (int o = 0; o < hidden; o++) {
+                    int from = (block + o) * rows;
+                    int to = gate * hidden + o;
+                    for (int r = 0; r < rows; r++) {
+                        target[r * 4 * hidden + to] = source[from + r];
+                    }
+                }
+            }
+            converted[k].put(target, 0, length);
+        }
+    }
+
+    /** A pointer at {@code array}'s first element, position 0 (JavaCPP's memcmp and memcpy ignore positions). */
+    static FloatPointer pointer(INDArray array) {
+        return new FloatPointer(array.data().pointer()).getPointer(FloatPointer.class, array.offset());
+    }
+
+    static memory.desc desc(memory.format_tag tag, long... dims) {
+        return new memory.desc(new LongPointer(dims), memory.data_type.f32, tag);
+    }
+}

@@ -1,0 +1,134 @@
+package org.seqzoo.models.rnn;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.seqzoo.models.cpu.KernelThreads;
+import org.seqzoo.models.testing.Cell;
+
+/**
+ * {@link OneDnnLstmInference} computes what {@link LSTMKernel}'s own float32 loops compute — outputs and last
+ * states, with and without an initial state, for C- and {@code 'f'}-order inputs, whole or split over threads, after its parameters change in
+ * place, and under seqzoo's softmax layer — and is used only where it applies (no mask, inference, more than one
+ * step).
+ */
+class OneDnnLstmInferenceTest {
+
+    private final int threadsBefore = KernelThreads.get();
+
+    @AfterEach
+    void restore() {
+        System.clearProperty(OneDnnLstmInference.PROPERTY);
+        KernelThreads.set(threadsBefore);
+    }
+
+    @ParameterizedTest(name = "batch={0}, steps={1}, initial state={2}, order={3}, threads={4}")
+    @CsvSource({"5,7,false,c,1", "5,7,true,c,2", "19,4,true,f,2", "27,3,true,c,3", "1,2,false,f,2"})
+    void matchesTheKernelLoops(int batch, int steps, boolean withInitialState, char order, int threads) {
+        KernelThreads.set(threads);                      // batch 19 in two parts of 9 and 10, 27 in three of 9
+        Nd4j.getRandom().setSeed(21);
+        int in = 3;
+        int hidden = 6;
+        GateWeights drawn = Cell.LSTM.randomWeights(in, hidden, 0.6);
+        GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
+                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
+        INDArray x = Nd4j.randn(DataType.FLOAT, batch, in, steps).dup(order);
+        RecurrentState initial = withInitialState ? new RecurrentState(Nd4j.randn(DataType.FLOAT, batch, hidden),
+                Nd4j.randn(DataType.FLOAT, batch, hidden)) : null;
+        LSTMKernel kernel = (LSTMKernel) Cell.LSTM.kernel();
+        LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+
+        RecurrentKernel.Pass fused = kernel.forward(weights, x, initial, null, null, false, false, workspaces);
+        assertInstanceOf(OneDnnLstmInference.Pass.class, fused, "oneDNN's primitive should run here");
+        System.setProperty(OneDnnLstmInference.PROPERTY, "false");
+        RecurrentKernel.Pass loops = kernel.forward(weights, x, initial, null, null, false, false, workspaces);
+        assertInstanceOf(LSTMKernel.ForwardPass.class, loops);
+
+        assertClose(loops.lastState().h(), fused.lastState().h(), "last h");
+        assertClose(loops.lastState().c(), fused.lastState().c(), "last c");
+        assertClose(loops.output(), fused.output(), "output");
+    }
+
+    /**
+     * The converted weights are kept between passes ({@link OneDnnLstmWeights}) and must follow the parameters when
+     * they change in place, as training updates them; a second parameter set at other addresses gets its own.
+     */
+    @Test
+    void followsWeightsChangedInPlace() {
+        Nd4j.getRandom().setSeed(5);
+        GateWeights drawn = Cell.LSTM.randomWeights(4, 5, 0.6);
+        GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
+                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
+        GateWeights others = new GateWeights(weights.w().mul(0.5).dup('f'), weights.rw().mul(-1).dup('f'),
+                weights.b().add(0.3), null);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 3, 4, 6);
+        LSTMKernel kernel = (LSTMKernel) Cell.LSTM.kernel();
+        LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+
+        INDArray before = kernel.forward(weights, x, null, null, null, false, false, workspaces).output().dup();
+        assertClose(loops(kernel, others, x), kernel.forward(others, x, null, null, null, false, false, workspaces)
+                .output(), "second parameter set");
+        weights.rw().getColumn(7).addi(0.25);                              // one recurrent weight column per step
+        weights.w().muli(1.1);
+        weights.b().subi(0.05);
+        INDArray after = kernel.forward(weights, x, null, null, null, false, false, workspaces).output();
+        assertClose(loops(kernel, weights, x), after, "after the update");
+        assertTrue(before.sub(after).amaxNumber().doubleValue() > 1e-3, "the update changes the outputs");
+    }
+
+    /** A network's output through the oneDNN pass and seqzoo's softmax layer equals the one through the loops. */
+    @Test
+    void networkOutputMatchesTheLoops() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
+                .dataType(DataType.FLOAT).list()
+                .layer(new LSTM.Builder().nIn(4).nOut(7).build())
+                .layer(new SoftmaxOutputLayer.Builder().nIn(7).nOut(5).build())
+                .build());
+        net.init();
+        INDArray x = Nd4j.randn(DataType.FLOAT, 6, 4, 9);
+        INDArray fused = net.output(x);
+        System.setProperty(OneDnnLstmInference.PROPERTY, "false");
+        assertClose(net.output(x), fused, "probabilities");
+    }
+
+    private static INDArray loops(LSTMKernel kernel, GateWeights weights, INDArray x) {
+        System.setProperty(OneDnnLstmInference.PROPERTY, "false");
+        try {
+            return kernel.forward(weights, x, null, null, null, false, false, LayerWorkspaceMgr.noWorkspaces())
+                    .output();
+        } finally {
+            System.clearProperty(OneDnnLstmInference.PROPERTY);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mask", "backprop", "one step", "double"})
+    void otherPassesKeepTheKernelLoops(String why) {
+        INDArray x = Nd4j.rand(why.equals("double") ? DataType.DOUBLE : DataType.FLOAT, 4, 3,
+                why.equals("one step") ? 1 : 5);
+        INDArray mask = why.equals("mask") ? Nd4j.ones(DataType.FLOAT, 4, 5) : null;
+        assertFalse(OneDnnLstmInference.applies(x, mask, null, why.equals("backprop"), ScalarActivation.SIGMOID,
+                ScalarActivation.TANH));
+        assertFalse(OneDnnLstmInference.applies(Nd4j.rand(DataType.FLOAT, 4, 3, 5), null, null, false,
+                ScalarActivation.HARD_SIGMOID, ScalarActivation.TANH), "other gate activation");
+        assertTrue(OneDnnLstmInference.applies(Nd4j.rand(DataType.FLOAT, 4, 3, 5), null, null, false,
+                ScalarActivation.SIGMOID, ScalarActivation.TANH));
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        double worst = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber()
+                .doubleValue();
+        assertTrue(worst < 2e-6, what + " max abs difference " + worst);
+    }
+}
