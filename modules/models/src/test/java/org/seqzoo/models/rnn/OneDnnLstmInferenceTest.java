@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,14 +14,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqzoo.models.cpu.KernelThreads;
+import org.seqzoo.models.seq2seq.Seq2SeqGraphs;
+import org.seqzoo.models.seq2seq.Seq2SeqSpec;
 import org.seqzoo.models.testing.Cell;
+import org.seqzoo.models.testing.ReverseTask;
 
 /**
  * {@link OneDnnLstmInference} computes what {@link LSTMKernel}'s own float32 loops compute — outputs and last
  * states, with and without an initial state, for C- and {@code 'f'}-order inputs, whole or split over threads, after its parameters change in
- * place, and under seqzoo's softmax layer — and is used only where it applies (no mask, inference, more than one
+ * place, under seqzoo's softmax layer and in seq2seq graphs — and is used only where it applies (no mask, inference, more than one
  * step).
  */
 class OneDnnLstmInferenceTest {
@@ -100,6 +105,26 @@ class OneDnnLstmInferenceTest {
         INDArray fused = net.output(x);
         System.setProperty(OneDnnLstmInference.PROPERTY, "false");
         assertClose(net.output(x), fused, "probabilities");
+    }
+
+    /**
+     * Seq2seq graphs with LSTM encoders (and decoders) read the oneDNN pass's {@code [T, B, H]} outputs wherever they
+     * go — attention, a second encoder layer, a bidirectional encoder, the bridge's initial state — and give what
+     * the loops give, on an unmasked batch (where the pass applies).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"BAHDANAU,false,1,INITIAL_STATE", "LUONG_GENERAL,true,2,INITIAL_STATE", "NONE,false,2,INITIAL_STATE",
+            "NONE,true,1,CONTEXT_EVERY_STEP"})
+    void seq2seqGraphsWithLstmsMatchTheLoops(Seq2SeqSpec.Attention attention, boolean bidirectional, int layers,
+                                             Seq2SeqSpec.Bridge bridge) {
+        Seq2SeqSpec spec = Seq2SeqSpec.builder().vocabularies(ReverseTask.VOCABULARY, ReverseTask.VOCABULARY)
+                .embeddingSize(6).hiddenSize(10).attentionSize(7).seed(3).cell(Seq2SeqSpec.Cell.LSTM)
+                .attention(attention).bidirectionalEncoder(bidirectional).layers(layers, layers).bridge(bridge).build();
+        ComputationGraph graph = Seq2SeqGraphs.graph(spec);
+        MultiDataSet batch = ReverseTask.batch(new int[][] {{4, 5, 6, 7}, {9, 10, 11, 4}, {8, 8, 5, 6}});
+        INDArray fused = graph.output(false, batch.getFeatures(), null, null)[0].dup();
+        System.setProperty(OneDnnLstmInference.PROPERTY, "false");
+        assertClose(graph.output(false, batch.getFeatures(), null, null)[0], fused, "probabilities");
     }
 
     private static INDArray loops(LSTMKernel kernel, GateWeights weights, INDArray x) {
