@@ -6,13 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.dnnl.IntMemoryMap;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.lstm_forward;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,8 +44,6 @@ final class OneDnnLstmInference {
     static final String PROPERTY = "seqzoo.lstm.onednn";
     private static final int MAX_CACHED = 16;
 
-    private static engine cpu;
-    private static final ThreadLocal<stream> STREAMS = new ThreadLocal<>();
     private static final OneDnnLstmWeights WEIGHTS = new OneDnnLstmWeights();
     /** Compiled primitives by shape {@code (T, part batch, batch, nIn, H)}, most recently used last. */
     private static final Map<String, Compiled> PRIMITIVES = new LinkedHashMap<>(16, 0.75f, true);
@@ -104,7 +99,6 @@ final class OneDnnLstmInference {
         int[] from = new int[parts + 1];
         Compiled[] compiled = new Compiled[parts];
         INDArray[] inputs = new INDArray[parts];
-        INDArray[] scratchpads = new INDArray[parts];
 
         synchronized (OneDnnLstmInference.class) {
             for (int p = 0; p < parts; p++) {
@@ -115,10 +109,8 @@ final class OneDnnLstmInference {
                 compiled[p] = compiled(steps, rows, batch, nIn, hidden);
                 inputs[p] = workspaces.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT,
                         new long[] {steps, rows, nIn}, 'c');
-                scratchpads[p] = workspaces.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT,
-                        new long[] {Math.max(1, (compiled[p].desc().scratchpad_desc().get_size() + 3) / 4)}, 'c');
             }
-            OneDnnLstmWeights.Converted converted = WEIGHTS.of(weights, cpu);
+            OneDnnLstmWeights.Converted converted = WEIGHTS.of(weights);
             KernelThreads.run(parts, p -> {
                 int first = from[p];
                 int rows = from[p + 1] - first;
@@ -139,8 +131,10 @@ final class OneDnnLstmInference {
                     args.put(dnnl.DNNL_ARG_DST_ITER, wrap(wrapped, desc.dst_iter_desc(), lastH, first * hidden));
                     args.put(dnnl.DNNL_ARG_DST_ITER_C, wrap(wrapped, desc.dst_iter_c_desc(), lastC,
                             first * hidden));
-                    args.put(dnnl.DNNL_ARG_SCRATCHPAD, wrap(wrapped, desc.scratchpad_desc(), scratchpads[p], 0));
-                    stream stream = stream();
+                    memory scratchpad = OneDnn.scratchpad(desc.scratchpad_desc());
+                    wrapped.add(scratchpad);
+                    args.put(dnnl.DNNL_ARG_SCRATCHPAD, scratchpad);
+                    stream stream = OneDnn.stream();
                     compiled[p].primitive().execute(stream, args);
                     stream._wait();
                 } finally {
@@ -180,22 +174,11 @@ final class OneDnnLstmInference {
         return state == null ? out.assign(0.0) : out.assign(state);
     }
 
-    /** The memory of {@code array} from element {@code offset} as a oneDNN memory of {@code desc}, kept in {@code wrapped}. */
+    /** {@link OneDnn#memory}, kept in {@code wrapped} to be closed after the execution. */
     private static memory wrap(List<memory> wrapped, memory.desc desc, INDArray array, long offset) {
-        FloatPointer start = OneDnnLstmWeights.pointer(array).getPointer(FloatPointer.class, offset);
-        memory memory = new memory(desc, cpu, start);
+        memory memory = OneDnn.memory(desc, array, offset);
         wrapped.add(memory);
         return memory;
-    }
-
-    /** This thread's oneDNN stream. */
-    private static stream stream() {
-        stream stream = STREAMS.get();
-        if (stream == null) {
-            stream = new stream(cpu);
-            STREAMS.set(stream);
-        }
-        return stream;
     }
 
     /**
@@ -204,24 +187,20 @@ final class OneDnnLstmInference {
      * {@code B·H}), a scratchpad it is given (so that parts can run at once); created on first use.
      */
     private static Compiled compiled(int steps, int rows, int batch, int nIn, int hidden) {
-        if (cpu == null) {
-            cpu = new engine(engine.kind.cpu, 0);
-        }
         String key = steps + "," + rows + "," + batch + "," + nIn + "," + hidden;
         Compiled compiled = PRIMITIVES.get(key);
         if (compiled == null) {
-            memory.desc iter = OneDnnLstmWeights.desc(memory.format_tag.ldnc, 1, 1, rows, hidden);
-            memory.desc output = new memory.desc(new long[] {steps, rows, hidden}, memory.data_type.f32,
+            memory.desc iter = OneDnn.desc(memory.format_tag.ldnc, 1, 1, rows, hidden);
+            memory.desc output = OneDnn.strided(new long[] {steps, rows, hidden},
                     new long[] {(long) batch * hidden, hidden, 1});
             lstm_forward.desc desc = new lstm_forward.desc(dnnl.prop_kind.forward_inference,
                     dnnl.rnn_direction.unidirectional_left2right,
-                    OneDnnLstmWeights.desc(memory.format_tag.tnc, steps, rows, nIn), iter, iter,
-                    OneDnnLstmWeights.desc(memory.format_tag.ldigo, 1, 1, nIn, 4, hidden),
-                    OneDnnLstmWeights.desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden),
-                    OneDnnLstmWeights.desc(memory.format_tag.ldgo, 1, 1, 4, hidden), output, iter, iter);
-            primitive_attr attributes = new primitive_attr();
-            attributes.set_scratchpad_mode(dnnl.scratchpad_mode.user);
-            lstm_forward.primitive_desc primitiveDesc = new lstm_forward.primitive_desc(desc, attributes, cpu);
+                    OneDnn.desc(memory.format_tag.tnc, steps, rows, nIn), iter, iter,
+                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, nIn, 4, hidden),
+                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden),
+                    OneDnn.desc(memory.format_tag.ldgo, 1, 1, 4, hidden), output, iter, iter);
+            lstm_forward.primitive_desc primitiveDesc = new lstm_forward.primitive_desc(desc, OneDnn.userScratchpad(),
+                    OneDnn.cpu());
             compiled = new Compiled(primitiveDesc, new lstm_forward(primitiveDesc));
             PRIMITIVES.put(key, compiled);
             if (PRIMITIVES.size() > MAX_CACHED) {

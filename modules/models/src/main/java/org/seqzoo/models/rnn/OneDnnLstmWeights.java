@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqzoo.models.cpu.NativeArray;
@@ -63,11 +61,11 @@ final class OneDnnLstmWeights {
     }
 
     /** The weights of {@code weights} (float32, seqzoo's layout) in oneDNN's, converted only if they changed. */
-    Converted of(GateWeights weights, engine cpu) {
+    Converted of(GateWeights weights) {
         INDArray[] parameters = {Blocks.columnMajor(weights.w()), Blocks.columnMajor(weights.rw()), weights.b()};
         long[] addresses = new long[parameters.length];
         for (int k = 0; k < parameters.length; k++) {
-            addresses[k] = pointer(parameters[k]).address();
+            addresses[k] = OneDnn.pointer(parameters[k], 0).address();
         }
         for (int e = 0; e < kept.size(); e++) {
             Entry entry = kept.get(e);
@@ -80,7 +78,7 @@ final class OneDnnLstmWeights {
                 return entry.converted;
             }
         }
-        Entry entry = create(parameters, addresses, (int) weights.hidden(), cpu);
+        Entry entry = create(parameters, addresses, (int) weights.hidden());
         kept.add(entry);
         if (kept.size() > MAX_KEPT) {
             kept.remove(0).close();
@@ -88,7 +86,7 @@ final class OneDnnLstmWeights {
         return entry.converted;
     }
 
-    private static Entry create(INDArray[] parameters, long[] addresses, int hidden, engine cpu) {
+    private static Entry create(INDArray[] parameters, long[] addresses, int hidden) {
         int nIn = (int) (parameters[0].length() / (4L * hidden));
         FloatPointer[] copies = new FloatPointer[parameters.length];
         FloatPointer[] converted = new FloatPointer[parameters.length];
@@ -98,15 +96,16 @@ final class OneDnnLstmWeights {
         }
         copyAndConvert(parameters, copies, converted, hidden);
         Converted memories = new Converted(
-                new memory(desc(memory.format_tag.ldigo, 1, 1, nIn, 4, hidden), cpu, converted[0]),
-                new memory(desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden), cpu, converted[1]),
-                new memory(desc(memory.format_tag.ldgo, 1, 1, 4, hidden), cpu, converted[2]));
+                new memory(OneDnn.desc(memory.format_tag.ldigo, 1, 1, nIn, 4, hidden), OneDnn.cpu(), converted[0]),
+                new memory(OneDnn.desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden), OneDnn.cpu(), converted[1]),
+                new memory(OneDnn.desc(memory.format_tag.ldgo, 1, 1, 4, hidden), OneDnn.cpu(), converted[2]));
         return new Entry(addresses, copies, memories, converted);
     }
 
     private static boolean unchanged(INDArray[] parameters, FloatPointer[] copies) {
         for (int k = 0; k < parameters.length; k++) {
-            if (Pointer.memcmp(pointer(parameters[k]), copies[k], parameters[k].length() * Float.BYTES) != 0) {
+            long bytes = parameters[k].length() * Float.BYTES;
+            if (Pointer.memcmp(OneDnn.pointer(parameters[k], 0), copies[k], bytes) != 0) {
                 return false;
             }
         }
@@ -121,7 +120,7 @@ final class OneDnnLstmWeights {
                                        int hidden) {
         for (int k = 0; k < parameters.length; k++) {
             int length = (int) parameters[k].length();
-            Pointer.memcpy(copies[k], pointer(parameters[k]), (long) length * Float.BYTES);
+            Pointer.memcpy(copies[k], OneDnn.pointer(parameters[k], 0), (long) length * Float.BYTES);
             float[] source = new float[length];
             NativeArray.of(parameters[k]).readFloats(0, source, 0, length);
             int rows = length / (4 * hidden);
@@ -140,12 +139,4 @@ final class OneDnnLstmWeights {
         }
     }
 
-    /** A pointer at {@code array}'s first element, position 0 (JavaCPP's memcmp and memcpy ignore positions). */
-    static FloatPointer pointer(INDArray array) {
-        return new FloatPointer(array.data().pointer()).getPointer(FloatPointer.class, array.offset());
-    }
-
-    static memory.desc desc(memory.format_tag tag, long... dims) {
-        return new memory.desc(new LongPointer(dims), memory.data_type.f32, tag);
-    }
 }

@@ -25,12 +25,16 @@ import org.seqzoo.models.cpu.NativeArray;
  * (a class-major layout) kept it from vectorising at all (measured: ~6 ns instead of ~2 ns per logit).
  * Tokens are split over {@link KernelThreads}, except for {@code dW}, split by class rows (no partial sums to
  * add). {@code exp} is {@link #expOfNonPositive} in float32 ({@link Math#exp} is not vectorised) and exact in
- * double.
+ * double. Float32 probabilities (inference) go through oneDNN's matmul and softmax instead
+ * ({@link OneDnnProbabilities}) where oneDNN computes the products.
  */
 final class SoftmaxCrossEntropy {
 
     private static final ThreadLocal<double[]> ROW = ThreadLocal.withInitial(() -> new double[0]);
 
+    private final INDArray inputs;
+    private final INDArray weights;
+    private final INDArray biasRow;
     private final NativeArray x;
     /** Whether {@code x} is stored token-major ({@code [N, F]}) rather than feature-major ({@code [F, N]}). */
     private final boolean tokenRows;
@@ -61,6 +65,9 @@ final class SoftmaxCrossEntropy {
         Preconditions.checkArgument(Blocks.isColumnMajor(w), "softmax weights must be an 'f'-order matrix");
         Preconditions.checkArgument(x.size(1) * w.size(1) <= Integer.MAX_VALUE,
                 "too many logits for one pass: %s tokens x %s classes", x.size(1), w.size(1));
+        this.inputs = x;
+        this.weights = w;
+        this.biasRow = b;
         this.x = NativeArray.of(x);
         this.tokenRows = tokenRows;
         this.w = NativeArray.of(w);
@@ -78,8 +85,26 @@ final class SoftmaxCrossEntropy {
         this.parts = KernelThreads.partsForWork(tokens, 2.0 * tokens * classes * features);
     }
 
-    /** {@code P ⊙ m} into {@code probabilities} ({@code [N, V]}, C order): what the layer outputs. */
+    /**
+     * {@code P ⊙ m} into {@code probabilities} ({@code [N, V]}, C order): what the layer outputs. In float32 with
+     * oneDNN, {@code P} through {@link OneDnnProbabilities}, then the rows of masked tokens scaled here.
+     */
     void probabilities(INDArray probabilities) {
+        if (OneDnnProbabilities.applies(inputs)) {
+            OneDnnProbabilities.Compiled[] compiled = new OneDnnProbabilities.Compiled[parts];
+            for (int part = 0; part < parts; part++) {
+                int from = first(tokens, part, parts);
+                compiled[part] = OneDnnProbabilities.compiled(first(tokens, part + 1, parts) - from, features, classes,
+                        tokens, tokenRows, biasRow != null);
+            }
+            NativeArray p = NativeArray.of(probabilities);
+            KernelThreads.run(parts, part -> {
+                int from = first(tokens, part, parts);
+                compiled[part].run(inputs, weights, biasRow, probabilities, from);
+                scaleMaskedRows(p, from, first(tokens, part + 1, parts));
+            });
+            return;
+        }
         NativeArray p = NativeArray.of(probabilities);
         KernelThreads.run(parts, part -> {
             int from = first(tokens, part, parts);
@@ -140,6 +165,24 @@ final class SoftmaxCrossEntropy {
             NativeArray.of(db).write(0, biasGradients[0], 0, classes);
         }
         return loss;
+    }
+
+    /** Rows {@code n} of {@code p} (float32) times {@code m_n}, for tokens {@code from … to-1} with {@code m_n ≠ 1}. */
+    private void scaleMaskedRows(NativeArray p, int from, int to) {
+        if (mask == null) {
+            return;
+        }
+        float[] row = new float[classes];
+        for (int n = from; n < to; n++) {
+            if (mask[n] != 1.0) {
+                float m = (float) mask[n];
+                p.readFloats(n * classes, row, 0, classes);
+                for (int v = 0; v < classes; v++) {
+                    row[v] *= m;
+                }
+                p.writeFloats(n * classes, row, 0, classes);
+            }
+        }
     }
 
     private static int first(int total, int part, int count) {
