@@ -8,7 +8,11 @@ import java.util.function.Consumer;
 
 /**
  * Times a piece of work on several models fairly: each model is warmed up, then rounds run the models in
- * turn (so drifts in machine load hit all of them alike), each round timing a few iterations per model.
+ * turn (so drifts in machine load hit all of them alike), each round timing a few iterations per model after one
+ * untimed iteration. That one absorbs the cold start after the other models ran (caches, parked threads): in one
+ * process, an LSTM inference pass right after the other framework's took ~3 ms longer than the next ones for
+ * seqzoo and ~1.5 ms for PyTorch, which in rounds of 5 moved the figures by 3–6 % depending on which model a
+ * model happened to follow. The figures are steady-state throughput, as in a training or inference loop.
  */
 record InterleavedTimer(int warmup, int rounds, int iterations) {
 
@@ -29,6 +33,7 @@ record InterleavedTimer(int warmup, int rounds, int iterations) {
         models.forEach(m -> perRound.put(m, new double[rounds]));
         for (int r = 0; r < rounds; r++) {
             for (BenchModel model : models) {
+                work.accept(model);
                 long start = System.nanoTime();
                 for (int i = 0; i < iterations; i++) {
                     work.accept(model);
