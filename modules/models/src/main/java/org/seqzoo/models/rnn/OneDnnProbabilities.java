@@ -18,7 +18,8 @@ import org.seqzoo.models.cpu.FloatGemm;
  * {@code Z = Xᵀ W + b} by a matmul primitive (bias included) straight into the output rows, then oneDNN's softmax
  * in place. Its JIT-compiled softmax took 0.08 ms for 960 tokens × 100 classes on one thread, where seqzoo's
  * vectorised rows (in double, for an accurate exp from multiplies and adds) took ~0.4–0.5 ms. The loss and the
- * gradients keep seqzoo's rows, which compute them in the same pass.
+ * gradients keep seqzoo's rows, which compute them in the same pass, and so do small blocks ({@link #MIN_CLASSES},
+ * {@link #MIN_LOGITS}), where calling the primitives costs more than they save.
  *
  * <p>Primitives are compiled per shape on first use and kept (at most {@value #MAX_CACHED}); {@link #compiled}
  * runs on the calling thread, the returned {@link Compiled#run} on any number of threads at once (each with its
@@ -27,6 +28,14 @@ import org.seqzoo.models.cpu.FloatGemm;
 final class OneDnnProbabilities {
 
     private static final int MAX_CACHED = 16;
+    /** Fewest classes worth it: at 15 classes (1920 tokens) oneDNN took 0.85 ms where the Java rows took 0.36. */
+    static final int MIN_CLASSES = 32;
+    /**
+     * Fewest logits (tokens × classes) worth it: a primitive's execution costs tens of µs more than a Java call (32
+     * tokens × 15 classes: 0.045 against 0.010 ms); from 512 × 100 down the Java rows were faster, from 1920 × 32 up
+     * oneDNN (1920 × 100: 0.80 against 0.98 ms; 640 × 2000: 3.3 against 4.9 ms).
+     */
+    static final long MIN_LOGITS = 65_536;
     private static final Map<Key, Compiled> PRIMITIVES = new LinkedHashMap<>(16, 0.75f, true);
 
     private OneDnnProbabilities() {
@@ -36,9 +45,10 @@ final class OneDnnProbabilities {
     private record Key(int rows, int features, int classes, int tokens, boolean tokenRows, boolean bias) {
     }
 
-    /** Whether float32 probabilities of {@code x} go through oneDNN here. */
-    static boolean applies(INDArray x) {
-        return x.dataType() == DataType.FLOAT && FloatGemm.backend() == FloatGemm.Backend.DNNL;
+    /** Whether float32 probabilities of {@code x} ({@code tokens} of them, over {@code classes}) go through oneDNN. */
+    static boolean applies(INDArray x, int tokens, int classes) {
+        return x.dataType() == DataType.FLOAT && FloatGemm.backend() == FloatGemm.Backend.DNNL
+                && classes >= MIN_CLASSES && (long) tokens * classes >= MIN_LOGITS;
     }
 
     /** The two primitives for one shape. */

@@ -25,8 +25,8 @@ import org.seqzoo.models.cpu.NativeArray;
  * (a class-major layout) kept it from vectorising at all (measured: ~6 ns instead of ~2 ns per logit).
  * Tokens are split over {@link KernelThreads}, except for {@code dW}, split by class rows (no partial sums to
  * add). {@code exp} is {@link #expOfNonPositive} in float32 ({@link Math#exp} is not vectorised) and exact in
- * double. Float32 probabilities (inference) go through oneDNN's matmul and softmax instead
- * ({@link OneDnnProbabilities}) where oneDNN computes the products.
+ * double. Float32 probabilities (inference) of enough tokens and classes go through oneDNN's matmul and softmax
+ * instead ({@link OneDnnProbabilities}).
  */
 final class SoftmaxCrossEntropy {
 
@@ -87,10 +87,11 @@ final class SoftmaxCrossEntropy {
 
     /**
      * {@code P ⊙ m} into {@code probabilities} ({@code [N, V]}, C order): what the layer outputs. In float32 with
-     * oneDNN, {@code P} through {@link OneDnnProbabilities}, then the rows of masked tokens scaled here.
+     * oneDNN and enough logits, {@code P} through {@link OneDnnProbabilities}, then the rows of masked tokens scaled
+     * here.
      */
     void probabilities(INDArray probabilities) {
-        if (OneDnnProbabilities.applies(inputs)) {
+        if (OneDnnProbabilities.applies(inputs, tokens, classes)) {
             OneDnnProbabilities.Compiled[] compiled = new OneDnnProbabilities.Compiled[parts];
             for (int part = 0; part < parts; part++) {
                 int from = first(tokens, part, parts);
