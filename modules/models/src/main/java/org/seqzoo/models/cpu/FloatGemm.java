@@ -112,7 +112,7 @@ public final class FloatGemm {
 
     /**
      * Sets the calling thread's OpenMP thread count to OpenBLAS's if it differs from what was last set here: what
-     * oneDNN uses for the products (and {@code OneDnnLstmInference} for its primitive) called from this thread.
+     * oneDNN uses for the products (and seqzoo's oneDNN primitives) called from this thread.
      */
     public static void matchOpenMpThreads() {
         int wanted = Nd4j.factory().blas().getMaxThreads();
