@@ -168,7 +168,7 @@ final class SoftmaxCrossEntropy {
         return loss;
     }
 
-    /** Rows {@code n} of {@code p} (float32) times {@code m_n}, for tokens {@code from … to-1} with {@code m_n ≠ 1}. */
+    /** Multiplies rows {@code from … to-1} of {@code p} (float32) by their tokens' mask values. */
     private void scaleMaskedRows(NativeArray p, int from, int to) {
         if (mask == null) {
             return;

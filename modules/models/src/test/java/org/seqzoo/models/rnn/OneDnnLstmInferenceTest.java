@@ -24,9 +24,9 @@ import org.seqzoo.models.testing.ReverseTask;
 
 /**
  * {@link OneDnnLstmInference} computes what {@link LSTMKernel}'s own float32 loops compute — outputs and last
- * states, with and without an initial state, for C- and {@code 'f'}-order inputs, whole or split over threads, after its parameters change in
- * place, under seqzoo's softmax layer and in seq2seq graphs — and is used only where it applies (no mask, inference, more than one
- * step).
+ * states, with and without an initial state, for C- and {@code 'f'}-order inputs, whole or split over threads,
+ * after its parameters change in place, under seqzoo's softmax layer and in seq2seq graphs — and is used only
+ * where it applies (no mask, inference, more than one step).
  */
 class OneDnnLstmInferenceTest {
 

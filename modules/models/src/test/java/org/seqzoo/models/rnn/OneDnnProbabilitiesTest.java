@@ -36,8 +36,8 @@ class OneDnnProbabilitiesTest {
         int features = 40;
         int classes = 64;
         KernelThreads.set(threads);
-        INDArray x = Nd4j.randn(DataType.FLOAT, tokenRows ? new long[] {tokens, features} : new long[] {features, tokens})
-                .muli(2);
+        long[] shape = tokenRows ? new long[] {tokens, features} : new long[] {features, tokens};
+        INDArray x = Nd4j.randn(DataType.FLOAT, shape).muli(2);
         INDArray w = Nd4j.randn(DataType.FLOAT, features, classes).dup('f');
         INDArray b = withBias ? Nd4j.randn(DataType.FLOAT, 1, classes).muli(3) : null;
         double[] mask = null;
