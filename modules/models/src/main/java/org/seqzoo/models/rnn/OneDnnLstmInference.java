@@ -46,7 +46,11 @@ final class OneDnnLstmInference {
 
     private static final OneDnnLstmWeights WEIGHTS = new OneDnnLstmWeights();
     /** Compiled primitives by shape {@code (T, part batch, batch, nIn, H)}, most recently used last. */
-    private static final Map<String, Compiled> PRIMITIVES = new LinkedHashMap<>(16, 0.75f, true);
+    private static final Map<Key, Compiled> PRIMITIVES = new LinkedHashMap<>(16, 0.75f, true);
+
+    /** The shape a primitive is compiled for: steps, the part's sequences, the whole batch, nIn, H. */
+    private record Key(int steps, int rows, int batch, int nIn, int hidden) {
+    }
 
     /** A primitive with its description (which gives the memory descriptions of its arguments). */
     private record Compiled(lstm_forward.primitive_desc desc, lstm_forward primitive) {
@@ -187,7 +191,7 @@ final class OneDnnLstmInference {
      * {@code B·H}), a scratchpad it is given (so that parts can run at once); created on first use.
      */
     private static Compiled compiled(int steps, int rows, int batch, int nIn, int hidden) {
-        String key = steps + "," + rows + "," + batch + "," + nIn + "," + hidden;
+        Key key = new Key(steps, rows, batch, nIn, hidden);
         Compiled compiled = PRIMITIVES.get(key);
         if (compiled == null) {
             memory.desc iter = OneDnn.desc(memory.format_tag.ldnc, 1, 1, rows, hidden);
@@ -204,7 +208,7 @@ final class OneDnnLstmInference {
             compiled = new Compiled(primitiveDesc, new lstm_forward(primitiveDesc));
             PRIMITIVES.put(key, compiled);
             if (PRIMITIVES.size() > MAX_CACHED) {
-                String eldest = PRIMITIVES.keySet().iterator().next();
+                Key eldest = PRIMITIVES.keySet().iterator().next();
                 PRIMITIVES.remove(eldest).close();
             }
         }

@@ -138,5 +138,4 @@ final class OneDnnLstmWeights {
             converted[k].put(target, 0, length);
         }
     }
-
 }
