@@ -1,6 +1,7 @@
 package org.seqzoo.models.rnn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,10 @@ import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.lstm_forward;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.seqzoo.models.cpu.FloatGemm;
 import org.seqzoo.models.cpu.KernelThreads;
-import org.seqzoo.models.cpu.NativeArray;
+import org.seqzoo.models.cpu.PartBarrier;
 
 /**
  * Forward-only LSTM passes through oneDNN's fused LSTM primitive ({@code lstm_forward}, inference), the path
@@ -32,6 +35,12 @@ import org.seqzoo.models.cpu.NativeArray;
  * rows of one shared C-order {@code [T, B, H]} output (strided for oneDNN), which the output is a view of
  * ({@link SoftmaxOutputLayer} reads it without a copy).
  *
+ * <p>A pass is one {@link KernelThreads#run}, in two phases split by a {@link PartBarrier}: first each part copies
+ * its sequences into its {@code tnc} buffer with a oneDNN reorder (from the input's own strides, ~0.07 ms for 32
+ * sequences) and checks its share of the parameters for changes; then, after part 0 converted the weights again if
+ * any share found a change, each part runs the primitive. One hand-off instead of two: a worker thread started a
+ * second hand-off 0.1–0.4 ms late here, and the check on both cores takes half as long.
+ *
  * <p>Used by {@link LSTMKernel#forward} only where it computes the same thing: float32, sigmoid and tanh, no
  * backward pass to follow, no mask (the primitive has no per-sequence lengths), no step input and more than one
  * step; everything else runs the kernel's own loops. The weights come converted from {@link OneDnnLstmWeights}
@@ -45,16 +54,38 @@ final class OneDnnLstmInference {
     private static final int MAX_CACHED = 16;
 
     private static final OneDnnLstmWeights WEIGHTS = new OneDnnLstmWeights();
-    /** Compiled primitives by shape {@code (T, part batch, batch, nIn, H)}, most recently used last. */
+    /** Compiled primitives by {@link Key}, most recently used last. */
     private static final Map<Key, Compiled> PRIMITIVES = new LinkedHashMap<>(16, 0.75f, true);
+    /** Each part's {@code tnc} input, kept between passes (they are serialised) and grown as needed. */
+    private static final List<FloatPointer> STAGED_INPUTS = new ArrayList<>();
 
-    /** The shape a primitive is compiled for: steps, the part's sequences, the whole batch, nIn, H. */
-    private record Key(int steps, int rows, int batch, int nIn, int hidden) {
+    /**
+     * What a part's primitives are compiled for: steps, the part's sequences, the whole batch, nIn, H, whether an
+     * initial state is given (else oneDNN starts from zeros), and the input's element strides (batch, feature, step).
+     */
+    private record Key(int steps, int rows, int batch, int nIn, int hidden, boolean initialState,
+                       long batchStride, long featureStride, long stepStride) {
     }
 
-    /** A primitive with its description (which gives the memory descriptions of its arguments). */
-    private record Compiled(lstm_forward.primitive_desc desc, lstm_forward primitive) {
+    /**
+     * The LSTM primitive with its description (which gives the memory descriptions of its arguments), and the
+     * reorder that copies a part's sequences from the input as it is laid out ({@code staging}) into the primitive's
+     * {@code tnc} input.
+     */
+    private record Compiled(lstm_forward.primitive_desc desc, lstm_forward primitive, memory.desc sequences,
+                            reorder staging) {
+
+        /** Copies the part's sequences, from element {@code offset} of {@code input}, into {@code staged}. */
+        void stage(INDArray input, long offset, memory staged) {
+            try (memory source = OneDnn.memory(sequences, input, offset)) {
+                stream stream = OneDnn.stream();
+                staging.execute(stream, source, staged);
+                stream._wait();
+            }
+        }
+
         void close() {
+            staging.close();
             primitive.close();
             desc.close();
         }
@@ -88,11 +119,12 @@ final class OneDnnLstmInference {
         int nIn = (int) input.size(1);
         int steps = (int) input.size(2);
         int hidden = (int) weights.hidden();
-        INDArray sequences = input.ordering() == 'c' && Shape.hasDefaultStridesForShape(input) ? input
+        INDArray sequences = positiveStrides(input) ? input
                 : workspaces.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, input.shape(), 'c')
                 .assign(input);
-        INDArray h0 = state(initialState == null ? null : initialState.h(), batch, hidden, workspaces);
-        INDArray c0 = state(initialState == null ? null : initialState.c(), batch, hidden, workspaces);
+        boolean fromState = initialState != null;
+        INDArray h0 = fromState ? cOrder(initialState.h(), workspaces) : null;
+        INDArray c0 = fromState ? cOrder(initialState.c(), workspaces) : null;
         INDArray target = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {steps, batch, hidden}, 'c');
         INDArray lastH = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
@@ -101,40 +133,58 @@ final class OneDnnLstmInference {
                 new long[] {batch, hidden}, 'c');
         int parts = KernelThreads.parts(batch, steps);
         int[] from = new int[parts + 1];
+        for (int p = 0; p < parts; p++) {
+            from[p + 1] = (int) ((long) batch * (p + 1) / parts);
+        }
+        long[] strides = sequences.stride();
         Compiled[] compiled = new Compiled[parts];
-        INDArray[] inputs = new INDArray[parts];
 
+        memory[] stagedInputs = new memory[parts];
         synchronized (OneDnnLstmInference.class) {
             for (int p = 0; p < parts; p++) {
-                from[p + 1] = (int) ((long) batch * (p + 1) / parts);
-            }
-            for (int p = 0; p < parts; p++) {
                 int rows = from[p + 1] - from[p];
-                compiled[p] = compiled(steps, rows, batch, nIn, hidden);
-                inputs[p] = workspaces.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT,
-                        new long[] {steps, rows, nIn}, 'c');
+                compiled[p] = compiled(new Key(steps, rows, batch, nIn, hidden, fromState,
+                        strides[0], strides[1], strides[2]));
+                stagedInputs[p] = new memory(compiled[p].desc().src_layer_desc(), OneDnn.cpu(),
+                        stagedInput(p, (long) steps * rows * nIn));
             }
-            OneDnnLstmWeights.Converted converted = WEIGHTS.of(weights);
+            OneDnnLstmWeights.Kept kept = WEIGHTS.of(weights);
+            boolean[] changed = new boolean[parts];
+            PartBarrier checked = new PartBarrier(parts);
+            PartBarrier converted = new PartBarrier(parts);
             KernelThreads.run(parts, p -> {
-                int first = from[p];
-                int rows = from[p + 1] - first;
-                copyStepMajor(sequences, first, rows, inputs[p]);
                 FloatGemm.matchOpenMpThreads();
+                try {
+                    changed[p] = kept.changed(p, parts);
+                    compiled[p].stage(sequences, from[p] * strides[0], stagedInputs[p]);
+                } finally {
+                    checked.await();
+                }
+                if (anyOf(changed)) {
+                    try {
+                        if (p == 0) {
+                            kept.convert();
+                        }
+                    } finally {
+                        converted.await();
+                    }
+                }
+                long first = (long) from[p] * hidden;
                 lstm_forward.primitive_desc desc = compiled[p].desc();
                 IntMemoryMap args = new IntMemoryMap();
                 List<memory> wrapped = new ArrayList<>();
                 try {
-                    args.put(dnnl.DNNL_ARG_SRC_LAYER, wrap(wrapped, desc.src_layer_desc(), inputs[p], 0));
-                    args.put(dnnl.DNNL_ARG_SRC_ITER, wrap(wrapped, desc.src_iter_desc(), h0, first * hidden));
-                    args.put(dnnl.DNNL_ARG_SRC_ITER_C, wrap(wrapped, desc.src_iter_c_desc(), c0, first * hidden));
-                    args.put(dnnl.DNNL_ARG_WEIGHTS_LAYER, converted.layer());
-                    args.put(dnnl.DNNL_ARG_WEIGHTS_ITER, converted.iter());
-                    args.put(dnnl.DNNL_ARG_BIAS, converted.bias());
-                    args.put(dnnl.DNNL_ARG_DST_LAYER, wrap(wrapped, desc.dst_layer_desc(), target,
-                            first * hidden));
-                    args.put(dnnl.DNNL_ARG_DST_ITER, wrap(wrapped, desc.dst_iter_desc(), lastH, first * hidden));
-                    args.put(dnnl.DNNL_ARG_DST_ITER_C, wrap(wrapped, desc.dst_iter_c_desc(), lastC,
-                            first * hidden));
+                    args.put(dnnl.DNNL_ARG_SRC_LAYER, stagedInputs[p]);
+                    if (fromState) {
+                        args.put(dnnl.DNNL_ARG_SRC_ITER, wrap(wrapped, desc.src_iter_desc(), h0, first));
+                        args.put(dnnl.DNNL_ARG_SRC_ITER_C, wrap(wrapped, desc.src_iter_c_desc(), c0, first));
+                    }
+                    args.put(dnnl.DNNL_ARG_WEIGHTS_LAYER, kept.layer());
+                    args.put(dnnl.DNNL_ARG_WEIGHTS_ITER, kept.iter());
+                    args.put(dnnl.DNNL_ARG_BIAS, kept.bias());
+                    args.put(dnnl.DNNL_ARG_DST_LAYER, wrap(wrapped, desc.dst_layer_desc(), target, first));
+                    args.put(dnnl.DNNL_ARG_DST_ITER, wrap(wrapped, desc.dst_iter_desc(), lastH, first));
+                    args.put(dnnl.DNNL_ARG_DST_ITER_C, wrap(wrapped, desc.dst_iter_c_desc(), lastC, first));
                     memory scratchpad = OneDnn.scratchpad(desc.scratchpad_desc());
                     wrapped.add(scratchpad);
                     args.put(dnnl.DNNL_ARG_SCRATCHPAD, scratchpad);
@@ -146,36 +196,46 @@ final class OneDnnLstmInference {
                     wrapped.forEach(memory::close);
                 }
             });
+            for (memory staged : stagedInputs) {
+                staged.close();
+            }
         }
         return new Pass(target.permute(1, 2, 0), new RecurrentState(lastH, lastC));
     }
 
-    /**
-     * Sequences {@code first … first+rows-1} of a C-order input {@code [B, nIn, T]} as oneDNN's {@code tnc}: a
-     * C-order {@code [T, rows, nIn]} copy, transposed by a Java loop, sequence by sequence.
-     */
-    private static void copyStepMajor(INDArray input, int first, int rows, INDArray tnc) {
-        int nIn = (int) input.size(1);
-        int steps = (int) input.size(2);
-        float[] sequences = new float[rows * nIn * steps];                           // [rows, nIn, T]
-        NativeArray.of(input).readFloats(first * nIn * steps, sequences, 0, sequences.length);
-        float[] stepRows = new float[sequences.length];                              // [T, rows, nIn]
-        for (int b = 0; b < rows; b++) {                         // one sequence's [nIn, T] block at a time (in L1)
-            for (int t = 0; t < steps; t++) {
-                int row = (t * rows + b) * nIn;
-                for (int i = 0; i < nIn; i++) {
-                    stepRows[row + i] = sequences[(b * nIn + i) * steps + t];
-                }
+    private static boolean anyOf(boolean[] flags) {
+        for (boolean flag : flags) {
+            if (flag) {
+                return true;
             }
         }
-        NativeArray.of(tnc).writeFloats(0, stepRows, 0, stepRows.length);
+        return false;
     }
 
-    /** A C-order {@code [B, H]} copy of a state, or zeros. */
-    private static INDArray state(INDArray state, int batch, int hidden, LayerWorkspaceMgr workspaces) {
-        INDArray out = workspaces.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT,
-                new long[] {batch, hidden}, 'c');
-        return state == null ? out.assign(0.0) : out.assign(state);
+    /** Whether oneDNN can read {@code array} as it is laid out (it takes any positive strides). */
+    private static boolean positiveStrides(INDArray array) {
+        return Arrays.stream(array.stride()).allMatch(stride -> stride > 0);
+    }
+
+    /** A C-order {@code [B, H]} state: the array itself when it is one, else a copy. */
+    private static INDArray cOrder(INDArray state, LayerWorkspaceMgr workspaces) {
+        return state.ordering() == 'c' && Shape.hasDefaultStridesForShape(state) ? state
+                : workspaces.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, state.shape(), 'c')
+                .assign(state);
+    }
+
+    /** Part {@code part}'s {@code tnc} input buffer of at least {@code floats} (under the class lock). */
+    private static FloatPointer stagedInput(int part, long floats) {
+        while (STAGED_INPUTS.size() <= part) {
+            STAGED_INPUTS.add(new FloatPointer(1));
+        }
+        FloatPointer buffer = STAGED_INPUTS.get(part);
+        if (buffer.capacity() < floats) {
+            buffer.deallocate();
+            buffer = new FloatPointer(floats);
+            STAGED_INPUTS.set(part, buffer);
+        }
+        return buffer;
     }
 
     /** {@link OneDnn#memory}, kept in {@code wrapped} to be closed after the execution. */
@@ -186,26 +246,33 @@ final class OneDnnLstmInference {
     }
 
     /**
-     * The primitive's description for a part of {@code rows} sequences of a batch of {@code batch}: its own
-     * {@code tnc} input, its rows of the shared {@code [T, B, H]} output (batch stride {@code H}, step stride
-     * {@code B·H}), a scratchpad it is given (so that parts can run at once); created on first use.
+     * The primitives for a part of {@code key.rows()} sequences of a batch of {@code key.batch()}: the LSTM reads
+     * its own {@code tnc} input, writes its rows of the shared {@code [T, B, H]} output (batch stride {@code H},
+     * step stride {@code B·H}), starts from zeros unless {@code key.initialState()}, and is given a scratchpad (so
+     * that parts can run at once); the reorder fills that input from the part's sequences. Created on first use.
      */
-    private static Compiled compiled(int steps, int rows, int batch, int nIn, int hidden) {
-        Key key = new Key(steps, rows, batch, nIn, hidden);
+    private static Compiled compiled(Key key) {
         Compiled compiled = PRIMITIVES.get(key);
         if (compiled == null) {
+            int steps = key.steps();
+            int rows = key.rows();
+            int hidden = key.hidden();
             memory.desc iter = OneDnn.desc(memory.format_tag.ldnc, 1, 1, rows, hidden);
+            memory.desc initial = key.initialState() ? iter : new memory.desc();
+            memory.desc input = OneDnn.desc(memory.format_tag.tnc, steps, rows, key.nIn());
             memory.desc output = OneDnn.strided(new long[] {steps, rows, hidden},
-                    new long[] {(long) batch * hidden, hidden, 1});
+                    new long[] {(long) key.batch() * hidden, hidden, 1});
             lstm_forward.desc desc = new lstm_forward.desc(dnnl.prop_kind.forward_inference,
-                    dnnl.rnn_direction.unidirectional_left2right,
-                    OneDnn.desc(memory.format_tag.tnc, steps, rows, nIn), iter, iter,
-                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, nIn, 4, hidden),
+                    dnnl.rnn_direction.unidirectional_left2right, input, initial, initial,
+                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, key.nIn(), 4, hidden),
                     OneDnn.desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden),
                     OneDnn.desc(memory.format_tag.ldgo, 1, 1, 4, hidden), output, iter, iter);
             lstm_forward.primitive_desc primitiveDesc = new lstm_forward.primitive_desc(desc, OneDnn.userScratchpad(),
                     OneDnn.cpu());
-            compiled = new Compiled(primitiveDesc, new lstm_forward(primitiveDesc));
+            memory.desc sequences = OneDnn.strided(new long[] {steps, rows, key.nIn()},
+                    new long[] {key.stepStride(), key.batchStride(), key.featureStride()});
+            reorder staging = new reorder(new reorder.primitive_desc(OneDnn.cpu(), sequences, OneDnn.cpu(), input));
+            compiled = new Compiled(primitiveDesc, new lstm_forward(primitiveDesc), sequences, staging);
             PRIMITIVES.put(key, compiled);
             if (PRIMITIVES.size() > MAX_CACHED) {
                 Key eldest = PRIMITIVES.keySet().iterator().next();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,8 +19,9 @@ import org.seqzoo.models.cpu.NativeArray;
  * <p>Converting takes a transpose of every weight matrix (~0.5–1 ms at the benchmark's default shapes, a tenth of
  * the pass), so the converted weights are kept with an exact copy of the parameters they came from, and reused
  * while the parameters' memory still holds the same bytes: a {@code memcmp} of the parameters per pass (~1.3 MB at
- * those shapes), not a hash or a version number, decides. Weights updated in place by training are converted
- * again at their next inference pass. Not thread-safe: {@link OneDnnLstmInference} serialises its passes.
+ * those shapes, shared out between the pass's threads: {@link Kept#changed}), not a hash or a version number,
+ * decides. Weights updated in place by training are converted again at their next inference pass. Not
+ * thread-safe, apart from {@link Kept#changed}: {@link OneDnnLstmInference} serialises its passes.
  */
 final class OneDnnLstmWeights {
 
@@ -29,12 +31,12 @@ final class OneDnnLstmWeights {
 
     private final List<Entry> kept = new ArrayList<>();
 
-    /** oneDNN memories over converted weights, valid until the next call of {@link #of}. */
-    record Converted(memory layer, memory iter, memory bias) {
+    /** oneDNN memories over an entry's converted weights. */
+    private record Converted(memory layer, memory iter, memory bias) {
     }
 
     /** One parameter set: where it lives, a copy of its bytes, and its conversion. */
-    private static final class Entry {
+    static final class Entry {
         final long[] addresses;
         final FloatPointer[] copies;
         final Converted converted;
@@ -60,30 +62,89 @@ final class OneDnnLstmWeights {
         }
     }
 
-    /** The weights of {@code weights} (float32, seqzoo's layout) in oneDNN's, converted only if they changed. */
-    Converted of(GateWeights weights) {
+    /**
+     * A pass's parameters ({@code W}, {@code U}, {@code b}, as {@link #of} took them) with their kept conversion.
+     * The check whether they changed since can be shared out between threads ({@link #changed}); then
+     * {@link #convert} converts again if any share found a change.
+     */
+    record Kept(INDArray[] parameters, Entry entry, int hidden) {
+
+        /**
+         * Whether share {@code share} of {@code shares} of the parameters' bytes (taken as one run: {@code W},
+         * {@code U}, {@code b}) differs from the kept copy; shares may be checked on different threads at once.
+         */
+        boolean changed(int share, int shares) {
+            long total = 0;
+            for (INDArray parameter : parameters) {
+                total += parameter.length() * Float.BYTES;
+            }
+            long from = total * share / shares;
+            long to = total * (share + 1) / shares;
+            long start = 0;
+            for (int k = 0; k < parameters.length; k++) {
+                long end = start + parameters[k].length() * Float.BYTES;
+                long first = Math.max(from, start);
+                long last = Math.min(to, end);
+                if (first < last && Pointer.memcmp(bytes(OneDnn.pointer(parameters[k], 0), first - start),
+                        bytes(entry.copies[k], first - start), last - first) != 0) {
+                    return true;
+                }
+                start = end;
+            }
+            return false;
+        }
+
+        /** Converts the parameters again (after a share of the check found a change). */
+        void convert() {
+            copyAndConvert(parameters, entry.copies, entry.convertedData, hidden);
+        }
+
+        /** {@code W} converted, as a oneDNN memory. */
+        memory layer() {
+            return entry.converted.layer();
+        }
+
+        /** {@code U} converted. */
+        memory iter() {
+            return entry.converted.iter();
+        }
+
+        /** {@code b} converted. */
+        memory bias() {
+            return entry.converted.bias();
+        }
+    }
+
+    /** {@code pointer} moved on by {@code offset} bytes. */
+    private static BytePointer bytes(Pointer pointer, long offset) {
+        return new BytePointer(pointer).getPointer(BytePointer.class, offset);
+    }
+
+    /**
+     * The kept conversion of {@code weights} (float32, seqzoo's layout) into oneDNN's: found by the parameters'
+     * addresses (and converted now if new); whether the parameters changed since is for the caller to check.
+     */
+    Kept of(GateWeights weights) {
         INDArray[] parameters = {Blocks.columnMajor(weights.w()), Blocks.columnMajor(weights.rw()), weights.b()};
         long[] addresses = new long[parameters.length];
         for (int k = 0; k < parameters.length; k++) {
             addresses[k] = OneDnn.pointer(parameters[k], 0).address();
         }
+        int hidden = (int) weights.hidden();
         for (int e = 0; e < kept.size(); e++) {
             Entry entry = kept.get(e);
             if (Arrays.equals(entry.addresses, addresses)) {
                 kept.remove(e);
                 kept.add(entry);                                               // most recently used last
-                if (!unchanged(parameters, entry.copies)) {
-                    copyAndConvert(parameters, entry.copies, entry.convertedData, (int) weights.hidden());
-                }
-                return entry.converted;
+                return new Kept(parameters, entry, hidden);
             }
         }
-        Entry entry = create(parameters, addresses, (int) weights.hidden());
+        Entry entry = create(parameters, addresses, hidden);
         kept.add(entry);
         if (kept.size() > MAX_KEPT) {
             kept.remove(0).close();
         }
-        return entry.converted;
+        return new Kept(parameters, entry, hidden);
     }
 
     private static Entry create(INDArray[] parameters, long[] addresses, int hidden) {
@@ -100,16 +161,6 @@ final class OneDnnLstmWeights {
                 new memory(OneDnn.desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden), OneDnn.cpu(), converted[1]),
                 new memory(OneDnn.desc(memory.format_tag.ldgo, 1, 1, 4, hidden), OneDnn.cpu(), converted[2]));
         return new Entry(addresses, copies, memories, converted);
-    }
-
-    private static boolean unchanged(INDArray[] parameters, FloatPointer[] copies) {
-        for (int k = 0; k < parameters.length; k++) {
-            long bytes = parameters[k].length() * Float.BYTES;
-            if (Pointer.memcmp(OneDnn.pointer(parameters[k], 0), copies[k], bytes) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.seqzoo.models.cpu.KernelThreads;
 import org.seqzoo.models.seq2seq.Seq2SeqGraphs;
 import org.seqzoo.models.seq2seq.Seq2SeqSpec;
@@ -24,9 +25,10 @@ import org.seqzoo.models.testing.ReverseTask;
 
 /**
  * {@link OneDnnLstmInference} computes what {@link LSTMKernel}'s own float32 loops compute — outputs and last
- * states, with and without an initial state, for C- and {@code 'f'}-order inputs, whole or split over threads,
- * after its parameters change in place, under seqzoo's softmax layer and in seq2seq graphs — and is used only
- * where it applies (no mask, inference, more than one step).
+ * states, with and without an initial state, for C- and {@code 'f'}-order inputs and strided views, whole or split
+ * over threads, after its parameters change in place (also a single weight in any part's share of the check),
+ * under seqzoo's softmax layer and in seq2seq graphs — and is used only where it applies (no mask, inference, more
+ * than one step).
  */
 class OneDnnLstmInferenceTest {
 
@@ -38,9 +40,10 @@ class OneDnnLstmInferenceTest {
         KernelThreads.set(threadsBefore);
     }
 
-    @ParameterizedTest(name = "batch={0}, steps={1}, initial state={2}, order={3}, threads={4}")
-    @CsvSource({"5,7,false,c,1", "5,7,true,c,2", "19,4,true,f,2", "27,3,true,c,3", "1,2,false,f,2"})
-    void matchesTheKernelLoops(int batch, int steps, boolean withInitialState, char order, int threads) {
+    @ParameterizedTest(name = "batch={0}, steps={1}, initial state={2}, input={3}, threads={4}")
+    @CsvSource({"5,7,false,c,1", "5,7,true,c,2", "19,4,true,f,2", "27,3,true,c,3", "1,2,false,f,2",
+            "18,5,false,nwc,2", "17,4,true,sub-batch,2", "24,3,false,sub-batch,3"})
+    void matchesTheKernelLoops(int batch, int steps, boolean withInitialState, String layout, int threads) {
         KernelThreads.set(threads);                      // batch 19 in two parts of 9 and 10, 27 in three of 9
         Nd4j.getRandom().setSeed(21);
         int in = 3;
@@ -48,7 +51,7 @@ class OneDnnLstmInferenceTest {
         GateWeights drawn = Cell.LSTM.randomWeights(in, hidden, 0.6);
         GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
                 drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
-        INDArray x = Nd4j.randn(DataType.FLOAT, batch, in, steps).dup(order);
+        INDArray x = input(layout, batch, in, steps);
         RecurrentState initial = withInitialState ? new RecurrentState(Nd4j.randn(DataType.FLOAT, batch, hidden),
                 Nd4j.randn(DataType.FLOAT, batch, hidden)) : null;
         LSTMKernel kernel = (LSTMKernel) Cell.LSTM.kernel();
@@ -63,6 +66,55 @@ class OneDnnLstmInferenceTest {
         assertClose(loops.lastState().h(), fused.lastState().h(), "last h");
         assertClose(loops.lastState().c(), fused.lastState().c(), "last c");
         assertClose(loops.output(), fused.output(), "output");
+    }
+
+    /**
+     * An input {@code [B, nIn, T]} laid out as {@code layout} says: C or {@code 'f'} order, a permuted view of a
+     * C-order {@code [B, T, nIn]} array (an NWC input), or rows 2 … B+1 of a larger C-order batch (a view at an
+     * offset): the parts' oneDNN reorders read each layout in place.
+     */
+    private static INDArray input(String layout, int batch, int in, int steps) {
+        return switch (layout) {
+            case "c", "f" -> Nd4j.randn(DataType.FLOAT, batch, in, steps).dup(layout.charAt(0));
+            case "nwc" -> Nd4j.randn(DataType.FLOAT, batch, steps, in).permute(0, 2, 1);
+            case "sub-batch" -> Nd4j.randn(DataType.FLOAT, batch + 3, in, steps)
+                    .get(NDArrayIndex.interval(2, batch + 2), NDArrayIndex.all(), NDArrayIndex.all());
+            default -> throw new IllegalArgumentException(layout);
+        };
+    }
+
+    /**
+     * The check for changed parameters is shared out between the parts: a single changed weight (first of
+     * {@code W}, one in the middle of {@code U}, last of {@code b}) is followed whichever part's share holds it.
+     */
+    @ParameterizedTest(name = "{0} changed, {1} parts")
+    @CsvSource({"w,2", "rw,2", "b,2", "w,3", "rw,3", "b,3"})
+    void followsOneChangedWeightInAnyPart(String parameter, int threads) {
+        KernelThreads.set(threads);
+        Nd4j.getRandom().setSeed(6);
+        GateWeights drawn = Cell.LSTM.randomWeights(4, 5, 0.6);
+        GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
+                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8 * threads, 4, 5);
+        LSTMKernel kernel = (LSTMKernel) Cell.LSTM.kernel();
+        LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+        INDArray before = kernel.forward(weights, x, null, null, null, false, false, workspaces).output().dup();
+
+        INDArray changed = switch (parameter) {
+            case "w" -> weights.w();
+            case "rw" -> weights.rw();
+            default -> weights.b();
+        };
+        INDArray memoryOrder = changed.reshape(changed.ordering(), new long[] {changed.length()});
+        long element = switch (parameter) {
+            case "w" -> 0;
+            case "rw" -> changed.length() / 2;
+            default -> changed.length() - 1;
+        };
+        memoryOrder.putScalar(element, memoryOrder.getFloat(element) + 1.5f);
+        INDArray after = kernel.forward(weights, x, null, null, null, false, false, workspaces).output();
+        assertClose(loops(kernel, weights, x), after, "after the change");
+        assertTrue(before.sub(after).amaxNumber().doubleValue() > 1e-4, "the change changes the outputs");
     }
 
     /**
