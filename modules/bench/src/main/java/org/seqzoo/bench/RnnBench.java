@@ -80,7 +80,8 @@ final class RnnBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "float32 products: %s (%% peak below: of the higher peak)%n",
                 FloatGemm.backend() == FloatGemm.Backend.DNNL ? "oneDNN" : "OpenBLAS");
         System.out.printf(Locale.ROOT, "shapes: %s; float32; Adam; %d warm-up, %d rounds x %d iterations, "
-                + "interleaved, each model's round after one untimed iteration%n%n", shape, warmup, rounds,
+                + "interleaved, each model's round after one untimed iteration; inference results released at "
+                + "once%n%n", shape, warmup, rounds,
                 iterations);
 
         List<BenchModel> models = candidates(shape);

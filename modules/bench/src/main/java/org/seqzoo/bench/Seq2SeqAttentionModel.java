@@ -56,6 +56,7 @@ final class Seq2SeqAttentionModel implements BenchModel {
 
     @Override
     public void infer() {
-        graph.output(false, batch.getFeatures(), batch.getFeaturesMaskArrays(), batch.getLabelsMaskArrays());
+        Released.release(graph.output(false, batch.getFeatures(), batch.getFeaturesMaskArrays(),
+                batch.getLabelsMaskArrays()));
     }
 }
