@@ -217,9 +217,10 @@ final class OneDnnLstmInference {
         return Arrays.stream(array.stride()).allMatch(stride -> stride > 0);
     }
 
-    /** A C-order {@code [B, H]} state: the array itself when it is one, else a copy. */
+    /** A float32 C-order {@code [B, H]} state: the array itself when it is one, else a copy. */
     private static INDArray cOrder(INDArray state, LayerWorkspaceMgr workspaces) {
-        return state.ordering() == 'c' && Shape.hasDefaultStridesForShape(state) ? state
+        return state.dataType() == DataType.FLOAT && state.ordering() == 'c' && Shape.hasDefaultStridesForShape(state)
+                ? state
                 : workspaces.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, state.shape(), 'c')
                 .assign(state);
     }

@@ -48,9 +48,7 @@ class OneDnnLstmInferenceTest {
         Nd4j.getRandom().setSeed(21);
         int in = 3;
         int hidden = 6;
-        GateWeights drawn = Cell.LSTM.randomWeights(in, hidden, 0.6);
-        GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
-                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
+        GateWeights weights = floatWeights(in, hidden);
         INDArray x = input(layout, batch, in, steps);
         RecurrentState initial = withInitialState ? new RecurrentState(Nd4j.randn(DataType.FLOAT, batch, hidden),
                 Nd4j.randn(DataType.FLOAT, batch, hidden)) : null;
@@ -64,6 +62,25 @@ class OneDnnLstmInferenceTest {
         assertInstanceOf(LSTMKernel.ForwardPass.class, loops);
 
         assertClose(loops.lastState().h(), fused.lastState().h(), "last h");
+        assertClose(loops.lastState().c(), fused.lastState().c(), "last c");
+        assertClose(loops.output(), fused.output(), "output");
+    }
+
+    /** An initial state of another type (float64 here, as a user may set one) is converted, not read as float32. */
+    @Test
+    void convertsAnInitialStateOfAnotherType() {
+        Nd4j.getRandom().setSeed(9);
+        GateWeights weights = floatWeights(3, 6);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 5, 3, 4);
+        RecurrentState initial = new RecurrentState(Nd4j.randn(DataType.DOUBLE, 5, 6),
+                Nd4j.randn(DataType.DOUBLE, 5, 6));
+        LSTMKernel kernel = (LSTMKernel) Cell.LSTM.kernel();
+        LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+
+        RecurrentKernel.Pass fused = kernel.forward(weights, x, initial, null, null, false, false, workspaces);
+        assertInstanceOf(OneDnnLstmInference.Pass.class, fused);
+        System.setProperty(OneDnnLstmInference.PROPERTY, "false");
+        RecurrentKernel.Pass loops = kernel.forward(weights, x, initial, null, null, false, false, workspaces);
         assertClose(loops.lastState().c(), fused.lastState().c(), "last c");
         assertClose(loops.output(), fused.output(), "output");
     }
@@ -92,9 +109,7 @@ class OneDnnLstmInferenceTest {
     void followsOneChangedWeightInAnyPart(String parameter, int threads) {
         KernelThreads.set(threads);
         Nd4j.getRandom().setSeed(6);
-        GateWeights drawn = Cell.LSTM.randomWeights(4, 5, 0.6);
-        GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
-                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
+        GateWeights weights = floatWeights(4, 5);
         INDArray x = Nd4j.randn(DataType.FLOAT, 8 * threads, 4, 5);
         LSTMKernel kernel = (LSTMKernel) Cell.LSTM.kernel();
         LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
@@ -124,9 +139,7 @@ class OneDnnLstmInferenceTest {
     @Test
     void followsWeightsChangedInPlace() {
         Nd4j.getRandom().setSeed(5);
-        GateWeights drawn = Cell.LSTM.randomWeights(4, 5, 0.6);
-        GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
-                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
+        GateWeights weights = floatWeights(4, 5);
         GateWeights others = new GateWeights(weights.w().mul(0.5).dup('f'), weights.rw().mul(-1).dup('f'),
                 weights.b().add(0.3), null);
         INDArray x = Nd4j.randn(DataType.FLOAT, 3, 4, 6);
@@ -201,6 +214,13 @@ class OneDnnLstmInferenceTest {
                 ScalarActivation.HARD_SIGMOID, ScalarActivation.TANH), "other gate activation");
         assertTrue(OneDnnLstmInference.applies(Nd4j.rand(DataType.FLOAT, 4, 3, 5), null, null, false,
                 ScalarActivation.SIGMOID, ScalarActivation.TANH));
+    }
+
+    /** LSTM weights drawn at random, as float32 parameters in seqzoo's layout. */
+    private static GateWeights floatWeights(int in, int hidden) {
+        GateWeights drawn = Cell.LSTM.randomWeights(in, hidden, 0.6);
+        return new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'), drawn.rw().castTo(DataType.FLOAT).dup('f'),
+                drawn.b().castTo(DataType.FLOAT), null);
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
