@@ -13,6 +13,14 @@ import picocli.CommandLine.Command;
 public final class BenchCli {
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with seqzoo's error handling: bad options and bad values found while running ({@code
+     * IllegalArgumentException}, a file that cannot be written) print one line and exit with 2.
+     */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BenchCli());
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("seqzoo bench: " + e.getMessage());
@@ -20,6 +28,13 @@ public final class BenchCli {
                     + " --help'.");
             return 2;
         });
-        System.exit(cli.execute(args));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+                commandLine.getErr().println("seqzoo bench: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
     }
 }

@@ -1,11 +1,15 @@
 package org.seqzoo.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.nd4j.linalg.activations.Activation;
@@ -52,6 +56,9 @@ final class RnnBench implements Callable<Integer> {
     int rounds;
     @Option(names = "--iterations", defaultValue = "5", description = "Iterations per round (default ${DEFAULT-VALUE}).")
     int iterations;
+    @Option(names = "--samples", paramLabel = "FILE", description = "Also write every timed iteration (work, model, "
+            + "round, iteration, start ms, ms) to this CSV file, to see where the spread of a run comes from.")
+    Path samples;
 
     @Override
     public Integer call() {
@@ -64,6 +71,14 @@ final class RnnBench implements Callable<Integer> {
         LanguageModelShape shape = large ? new LanguageModelShape(128, 50, input, 512, classes)
                 : new LanguageModelShape(batch, steps, input, hidden, classes);
         InterleavedTimer timer = new InterleavedTimer(warmup, rounds, iterations);
+        List<Supplier<BenchModel>> selected = selected(candidates(shape));
+        if (samples != null) {
+            Path directory = samples.toAbsolutePath().getParent();
+            if (directory == null || !Files.isDirectory(directory) || !Files.isWritable(directory)) {
+                throw new IllegalArgumentException("--samples: cannot write " + samples + " (" + directory
+                        + " is not a writable directory)");
+            }
+        }
 
         System.out.println(BenchEnvironment.describe());
         System.out.printf(Locale.ROOT, "threads: ND4J %s; PyTorch intra-op %d, inter-op 1%n", Nd4jThreads.current(),
@@ -84,20 +99,31 @@ final class RnnBench implements Callable<Integer> {
                 + "once%n%n", shape, warmup, rounds,
                 iterations);
 
-        List<BenchModel> models = candidates(shape);
+        List<BenchModel> models = selected.stream().map(Supplier::get).toList();
         try {
-            report("training step (forward + backward + Adam update)", shape, true, peakN,
-                    timer.time(models, BenchModel::trainStep));
-            report("inference (forward to class probabilities)", shape, false, peakN, timer.time(models, BenchModel::infer));
+            InterleavedTimer.Timings training = timer.time(models, BenchModel::trainStep);
+            report("training step (forward + backward + Adam update)", shape, true, peakN, training.perRound());
+            InterleavedTimer.Timings inference = timer.time(models, BenchModel::infer);
+            report("inference (forward to class probabilities)", shape, false, peakN, inference.perRound());
+            if (samples != null) {
+                Map<String, InterleavedTimer.Timings> byWork = new LinkedHashMap<>();
+                byWork.put("training", training);
+                byWork.put("inference", inference);
+                SampleCsv.write(samples, byWork);
+                System.out.println("wrote every timed iteration to " + samples);
+            }
         } finally {
             models.forEach(BenchModel::close);
         }
         return 0;
     }
 
-    /** The models under test: the language models, and a seq2seq model with attention on the same sizes. */
-    private List<BenchModel> candidates(LanguageModelShape shape) {
-        List<BenchModel> models = new ArrayList<>();
+    /**
+     * The models under test by name, not yet built: the language models, and a seq2seq model with attention on the
+     * same sizes.
+     */
+    private static Map<String, Supplier<BenchModel>> candidates(LanguageModelShape shape) {
+        Map<String, Supplier<BenchModel>> models = new LinkedHashMap<>();
         add(models, "seqzoo GRU", () -> new Dl4jLanguageModel("seqzoo GRU", 3,
                 new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), true, shape));
         add(models, "seqzoo GRU (reset-before)", () -> new Dl4jLanguageModel("seqzoo GRU (reset-before)", 3,
@@ -118,16 +144,26 @@ final class RnnBench implements Callable<Integer> {
         add(models, "PyTorch LSTM", () -> new TorchLanguageModel(TorchLanguageModel.Cell.LSTM, shape));
         add(models, "PyTorch GRU", () -> new TorchLanguageModel(TorchLanguageModel.Cell.GRU, shape));
         add(models, "seqzoo seq2seq GRU+Bahdanau", () -> new Seq2SeqAttentionModel(shape));
-        if (models.isEmpty()) {
-            throw new IllegalArgumentException("--only '" + only + "' matches no model");
-        }
         return models;
     }
 
-    private void add(List<BenchModel> models, String name, java.util.function.Supplier<BenchModel> model) {
-        if (only == null || name.toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT))) {
-            models.add(model.get());
+    private static void add(Map<String, Supplier<BenchModel>> models, String name, Supplier<BenchModel> model) {
+        models.put(name, model);
+    }
+
+    /** The candidates {@code --only} selects (all without it); checked before any work, so a typo costs nothing. */
+    private List<Supplier<BenchModel>> selected(Map<String, Supplier<BenchModel>> candidates) {
+        List<Supplier<BenchModel>> selected = new ArrayList<>();
+        candidates.forEach((name, model) -> {
+            if (only == null || name.toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT))) {
+                selected.add(model);
+            }
+        });
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("--only '" + only + "' matches no model; the models are: "
+                    + String.join("; ", candidates.keySet()));
         }
+        return selected;
     }
 
     private static void report(String title, LanguageModelShape shape, boolean training, double peak,
