@@ -124,31 +124,27 @@ final class RnnBench implements Callable<Integer> {
      */
     private static Map<String, Supplier<BenchModel>> candidates(LanguageModelShape shape) {
         Map<String, Supplier<BenchModel>> models = new LinkedHashMap<>();
-        add(models, "seqzoo GRU", () -> new Dl4jLanguageModel("seqzoo GRU", 3,
+        models.put("seqzoo GRU", () -> new Dl4jLanguageModel("seqzoo GRU", 3,
                 new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), true, shape));
-        add(models, "seqzoo GRU (reset-before)", () -> new Dl4jLanguageModel("seqzoo GRU (reset-before)", 3,
+        models.put("seqzoo GRU (reset-before)", () -> new Dl4jLanguageModel("seqzoo GRU (reset-before)", 3,
                 new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).resetAfter(false).build(), true, shape));
-        add(models, "seqzoo GRU, DL4J out+Adam", () -> new Dl4jLanguageModel("seqzoo GRU, DL4J out+Adam", 3,
+        models.put("seqzoo GRU, DL4J out+Adam", () -> new Dl4jLanguageModel("seqzoo GRU, DL4J out+Adam", 3,
                 new GRU.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), false, shape));
-        add(models, "seqzoo LSTM", () -> new Dl4jLanguageModel("seqzoo LSTM", 4,
+        models.put("seqzoo LSTM", () -> new Dl4jLanguageModel("seqzoo LSTM", 4,
                 new org.seqzoo.models.rnn.LSTM.Builder().nIn(shape.input()).nOut(shape.hidden()).build(), true,
                 shape));
-        add(models, "seqzoo GRU, OpenBLAS", () -> new WithGemmBackend("seqzoo GRU, OpenBLAS",
+        models.put("seqzoo GRU, OpenBLAS", () -> new WithGemmBackend("seqzoo GRU, OpenBLAS",
                 new Dl4jLanguageModel("seqzoo GRU", 3, new GRU.Builder().nIn(shape.input()).nOut(shape.hidden())
                         .build(), true, shape), FloatGemm.Backend.OPENBLAS));
-        add(models, "seqzoo LSTM, OpenBLAS", () -> new WithGemmBackend("seqzoo LSTM, OpenBLAS",
+        models.put("seqzoo LSTM, OpenBLAS", () -> new WithGemmBackend("seqzoo LSTM, OpenBLAS",
                 new Dl4jLanguageModel("seqzoo LSTM", 4, new org.seqzoo.models.rnn.LSTM.Builder().nIn(shape.input())
                         .nOut(shape.hidden()).build(), true, shape), FloatGemm.Backend.OPENBLAS));
-        add(models, "DL4J LSTM", () -> new Dl4jLanguageModel("DL4J LSTM", 4, new LSTM.Builder().nIn(shape.input())
+        models.put("DL4J LSTM", () -> new Dl4jLanguageModel("DL4J LSTM", 4, new LSTM.Builder().nIn(shape.input())
                 .nOut(shape.hidden()).activation(Activation.TANH).build(), false, shape));
-        add(models, "PyTorch LSTM", () -> new TorchLanguageModel(TorchLanguageModel.Cell.LSTM, shape));
-        add(models, "PyTorch GRU", () -> new TorchLanguageModel(TorchLanguageModel.Cell.GRU, shape));
-        add(models, "seqzoo seq2seq GRU+Bahdanau", () -> new Seq2SeqAttentionModel(shape));
+        models.put("PyTorch LSTM", () -> new TorchLanguageModel(TorchLanguageModel.Cell.LSTM, shape));
+        models.put("PyTorch GRU", () -> new TorchLanguageModel(TorchLanguageModel.Cell.GRU, shape));
+        models.put("seqzoo seq2seq GRU+Bahdanau", () -> new Seq2SeqAttentionModel(shape));
         return models;
-    }
-
-    private static void add(Map<String, Supplier<BenchModel>> models, String name, Supplier<BenchModel> model) {
-        models.put(name, model);
     }
 
     /** The candidates {@code --only} selects (all without it); checked before any work, so a typo costs nothing. */
