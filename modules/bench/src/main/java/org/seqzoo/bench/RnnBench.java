@@ -50,14 +50,15 @@ final class RnnBench implements Callable<Integer> {
     String nd4jThreads;
     @Option(names = "--only", description = "Run only models whose name contains this text (case-insensitive).")
     String only;
-    @Option(names = "--warmup", defaultValue = "5", description = "Untimed iterations per model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up rounds at least, each model once "
+            + "per round; more until a round without JIT compilation (at most 40; default ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds, models interleaved (default ${DEFAULT-VALUE}).")
     int rounds;
     @Option(names = "--iterations", defaultValue = "5", description = "Iterations per round (default ${DEFAULT-VALUE}).")
     int iterations;
     @Option(names = "--samples", paramLabel = "FILE", description = "Also write every timed iteration (work, model, "
-            + "round, iteration, start ms, ms) to this CSV file, to see where the spread of a run comes from.")
+            + "round, iteration, start ms, ms, JIT and GC ms) to this CSV file, to see where the spread of a run comes from.")
     Path samples;
 
     @Override
@@ -94,17 +95,16 @@ final class RnnBench implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "float32 products: %s (%% peak below: of the higher peak)%n",
                 FloatGemm.backend() == FloatGemm.Backend.DNNL ? "oneDNN" : "OpenBLAS");
-        System.out.printf(Locale.ROOT, "shapes: %s; float32; Adam; %d warm-up, %d rounds x %d iterations, "
-                + "interleaved, each model's round after one untimed iteration; inference results released at "
-                + "once%n%n", shape, warmup, rounds,
-                iterations);
+        System.out.printf(Locale.ROOT, "shapes: %s; float32; Adam; >= %d warm-up rounds (until the JIT is "
+                + "quiet), %d rounds x %d iterations, interleaved, each model's round after one untimed iteration; "
+                + "inference results released at once%n%n", shape, warmup, rounds, iterations);
 
         List<BenchModel> models = selected.stream().map(Supplier::get).toList();
         try {
             InterleavedTimer.Timings training = timer.time(models, BenchModel::trainStep);
-            report("training step (forward + backward + Adam update)", shape, true, peakN, training.perRound());
+            report("training step (forward + backward + Adam update)", shape, true, peakN, training);
             InterleavedTimer.Timings inference = timer.time(models, BenchModel::infer);
-            report("inference (forward to class probabilities)", shape, false, peakN, inference.perRound());
+            report("inference (forward to class probabilities)", shape, false, peakN, inference);
             if (samples != null) {
                 Map<String, InterleavedTimer.Timings> byWork = new LinkedHashMap<>();
                 byWork.put("training", training);
@@ -163,7 +163,8 @@ final class RnnBench implements Callable<Integer> {
     }
 
     private static void report(String title, LanguageModelShape shape, boolean training, double peak,
-                               Map<BenchModel, double[]> perRound) {
+                               InterleavedTimer.Timings timings) {
+        Map<BenchModel, double[]> perRound = timings.perRound();
         System.out.println(title + ":");
         System.out.printf(Locale.ROOT, "  %-28s %9s %9s %10s %10s %8s %7s%n", "model", "median ms", "min ms",
                 "tokens/s", "vs torch", "GFLOP/s", "% peak");
@@ -180,7 +181,10 @@ final class RnnBench implements Callable<Integer> {
                     ratioToTorch(model, med, perRound), flopColumns));
         });
         lines.forEach(System.out::println);
-        System.out.println();
+        System.out.printf(Locale.ROOT, "  after %d warm-up rounds; JVM work during the timed passes: JIT compilation "
+                + "%d ms, garbage collection %d ms%n%n", timings.warmupRounds(),
+                timings.samples().stream().mapToLong(InterleavedTimer.Sample::compilationMs).sum(),
+                timings.samples().stream().mapToLong(InterleavedTimer.Sample::collectionMs).sum());
     }
 
     /** This model's tokens/s over those of PyTorch's cell with as many gate blocks (LSTM 4, GRU 3), if timed. */

@@ -10,11 +10,12 @@ import java.util.Map;
 /**
  * Writes a benchmark's {@link InterleavedTimer.Sample}s as CSV, one row per timed iteration: {@code work} (the
  * kind of work, e.g. {@code inference}), {@code model}, {@code round}, {@code iteration}, {@code start_ms} (since
- * that work's rounds began) and {@code ms}. Model names are quoted (they contain commas).
+ * that work's rounds began), {@code ms}, and {@code jit_ms} and {@code gc_ms}: the JIT compilation and garbage
+ * collection the JVM reported during it. Model names are quoted (they contain commas).
  */
 final class SampleCsv {
 
-    static final String HEADER = "work,model,round,iteration,start_ms,ms";
+    static final String HEADER = "work,model,round,iteration,start_ms,ms,jit_ms,gc_ms";
 
     private SampleCsv() {
     }
@@ -26,7 +27,8 @@ final class SampleCsv {
             for (InterleavedTimer.Sample sample : timings.samples()) {
                 csv.append(work).append(',').append(quoted(sample.model())).append(',')
                         .append(sample.round()).append(',').append(sample.iteration()).append(',')
-                        .append(String.format(Locale.ROOT, "%.3f,%.3f", sample.startMs(), sample.ms()))
+                        .append(String.format(Locale.ROOT, "%.3f,%.3f,%d,%d", sample.startMs(), sample.ms(),
+                                sample.compilationMs(), sample.collectionMs()))
                         .append('\n');
             }
         });

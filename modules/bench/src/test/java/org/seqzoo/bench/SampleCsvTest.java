@@ -27,17 +27,17 @@ class SampleCsvTest {
     void writesOneQuotedRowPerSample() throws Exception {
         Map<String, InterleavedTimer.Timings> byWork = new LinkedHashMap<>();
         byWork.put("training", new InterleavedTimer.Timings(Map.of(), List.of(
-                new InterleavedTimer.Sample("seqzoo GRU, OpenBLAS", 0, 1, 12.5, 33.25))));
+                new InterleavedTimer.Sample("seqzoo GRU, OpenBLAS", 0, 1, 12.5, 33.25, 140, 4)), 5));
         byWork.put("inference", new InterleavedTimer.Timings(Map.of(), List.of(
-                new InterleavedTimer.Sample("a \"quoted\" name", 2, 0, 0.0, 7.0004),
-                new InterleavedTimer.Sample("PyTorch LSTM", 2, 1, 7.5, 9.1))));
+                new InterleavedTimer.Sample("a \"quoted\" name", 2, 0, 0.0, 7.0004, 0, 0),
+                new InterleavedTimer.Sample("PyTorch LSTM", 2, 1, 7.5, 9.1, 0, 0)), 5));
         Path file = directory.resolve("samples.csv");
         SampleCsv.write(file, byWork);
 
         assertEquals(List.of(SampleCsv.HEADER,
-                "training,\"seqzoo GRU, OpenBLAS\",0,1,12.500,33.250",
-                "inference,\"a \"\"quoted\"\" name\",2,0,0.000,7.000",
-                "inference,\"PyTorch LSTM\",2,1,7.500,9.100"), Files.readAllLines(file));
+                "training,\"seqzoo GRU, OpenBLAS\",0,1,12.500,33.250,140,4",
+                "inference,\"a \"\"quoted\"\" name\",2,0,0.000,7.000,0,0",
+                "inference,\"PyTorch LSTM\",2,1,7.500,9.100,0,0"), Files.readAllLines(file));
     }
 
     @Test
