@@ -153,6 +153,14 @@ class InterleavedTimerTest {
     }
 
     @Test
+    void aCompilationSmallAgainstTheRoundIsQuiet() {
+        ScriptedJvm jvm = new ScriptedJvm();
+        BenchModel slow = new ScriptedModel("slow", 300, new ArrayList<>(), jvm, Integer.MAX_VALUE,
+                InterleavedTimer.QUIET_COMPILATION_MS);                                  // < 2 % of 300 ms
+        assertEquals(1, new InterleavedTimer(1, 1, 1, jvm).time(List.of(slow), BenchModel::infer).warmupRounds());
+    }
+
+    @Test
     void warmUpStopsAtItsLimitAndIsSkippedWhenZero() {
         ScriptedJvm jvm = new ScriptedJvm();
         BenchModel always = new ScriptedModel("always compiling", 0, new ArrayList<>(), jvm, Integer.MAX_VALUE, 50);
