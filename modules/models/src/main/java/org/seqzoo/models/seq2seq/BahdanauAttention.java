@@ -59,8 +59,9 @@ final class BahdanauAttention implements StepInput {
     private final double[] maskValues;
     /** {@code tanh(K + W_aᵀ s)} of the current step, {@code [a][b][j]}, reused from step to step. */
     private final double[] hidden;
-    /** Per step {@code W_aᵀ s} ({@code [A, B]}). */
+    /** Per step {@code W_aᵀ s} ({@code [A, B]}), and its elements read back. */
     private final INDArray query;
+    private final double[] queryValues;
     /**
      * For the backward steps only (set up by {@link #accumulateInto}, so that decoding, which copies this object per
      * beam step, does not pay for them): the encoder states as {@code [b][j][e]}, each position's state contiguous,
@@ -68,6 +69,17 @@ final class BahdanauAttention implements StepInput {
      */
     private double[] encoderRows;
     private INDArray contextGradient;
+    /**
+     * The backward steps' working arrays, reused from step to step: {@code dc} as read ({@code [e][b]}) and
+     * transposed ({@code [b][e]}), {@code dα} then {@code de} and {@code dpre} ({@code [b][j]}), {@code dq}
+     * ({@code [a][b]}) and the same as an array for its products.
+     */
+    private double[] contextGradientValues;
+    private double[] contextGradientRows;
+    private double[] scoreGradient;
+    private double[] preGradient;
+    private double[] queryGradient;
+    private INDArray queryGradientArray;
     private final List<INDArray> weights = new ArrayList<>();
     /** {@code α} of each recorded step as {@code [b][j]}, for the backward steps. */
     private final List<double[]> weightValues = new ArrayList<>();
@@ -127,6 +139,7 @@ final class BahdanauAttention implements StepInput {
         this.maskValues = sourceMask == null ? null : values(sourceMask);
         this.hidden = new double[keyValues.length];
         this.query = Nd4j.create(encoder.dataType(), attention, batch);
+        this.queryValues = new double[attention * batch];
     }
 
     /**
@@ -134,7 +147,11 @@ final class BahdanauAttention implements StepInput {
      * per-step products), copied first otherwise.
      */
     private static double[] values(INDArray array) {
-        double[] values = new double[(int) array.length()];
+        return values(array, new double[(int) array.length()]);
+    }
+
+    /** {@link #values(INDArray)} into {@code values}, which has the array's length; returns it. */
+    private static double[] values(INDArray array, double[] values) {
         boolean dense = array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array);
         NativeArray.of(dense ? array : array.dup('c')).read(0, values, 0, values.length);
         return values;
@@ -202,6 +219,12 @@ final class BahdanauAttention implements StepInput {
             encoderGradient = new double[batch * sourceSteps * encoderSize];
             encoderRows = values(encoder.permute(0, 2, 1));
             contextGradient = Nd4j.create(encoder.dataType(), encoderSize, batch);
+            contextGradientValues = new double[encoderSize * batch];
+            contextGradientRows = new double[encoderSize * batch];
+            scoreGradient = new double[batch * sourceSteps];
+            preGradient = new double[batch * sourceSteps];
+            queryGradient = new double[attention * batch];
+            queryGradientArray = Nd4j.create(encoder.dataType(), attention, batch);
         }
         for (int p = 0; p < parts.size(); p++) {
             BahdanauAttention part = parts.get(p);
@@ -223,7 +246,7 @@ final class BahdanauAttention implements StepInput {
     /** {@code tanh(K + W_aᵀ s)} into {@link #hidden}, for the previous state {@code s} ({@code [H, B]}). */
     private double[] hiddenActivations(INDArray previousState) {
         mmul(wa, previousState, this.query, true, false, 0.0);
-        double[] query = values(this.query);                                             // [a][b]
+        double[] query = values(this.query, queryValues);                                // [a][b]
         int span = batch * sourceSteps;
         for (int a = 0; a < attention; a++) {
             for (int b = 0; b < batch; b++) {
@@ -263,9 +286,8 @@ final class BahdanauAttention implements StepInput {
         }
     }
 
-    /** {@code values} ({@code [rows][cols]}) transposed to {@code [cols][rows]}. */
-    private static double[] transpose(double[] values, int rows, int cols) {
-        double[] out = new double[values.length];
+    /** {@code values} ({@code [rows][cols]}) transposed to {@code out} ({@code [cols][rows]}); returns it. */
+    private static double[] transpose(double[] values, int rows, int cols, double[] out) {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 out[c * rows + r] = values[r * cols + c];
@@ -310,9 +332,10 @@ final class BahdanauAttention implements StepInput {
             contextGradient.addi(gradients.contextOutput.get(NDArrayIndex.point(t)));
         }
         // c_b = Σ_j α_bj h_bj: dα_bj = h_bj · dc_b and dL/dh_bj += α_bj dc_b.
-        double[] dContext = transpose(values(contextGradient), encoderSize, batch);     // [b][e]
+        double[] dContext = transpose(values(contextGradient, contextGradientValues), encoderSize, batch,
+                contextGradientRows);                                                    // [b][e]
         int span = batch * sourceSteps;
-        double[] dScores = new double[span];                                             // [b][j]
+        double[] dScores = scoreGradient;                                                // [b][j], overwritten
         for (int b = 0; b < batch; b++) {
             int dc = b * encoderSize;
             for (int j = 0; j < sourceSteps; j++) {
@@ -339,8 +362,8 @@ final class BahdanauAttention implements StepInput {
         }
         // e = vᵀ tanh(pre): dv += tanh(pre) · de, dpre = v de ⊙ tanh'(pre), shared by the keys and the query.
         double[] hidden = hiddenActivations(previousState);
-        double[] dQuery = new double[attention * batch];                                 // [a][b]
-        double[] dPre = new double[span];
+        double[] dQuery = queryGradient;                                                 // [a][b], overwritten
+        double[] dPre = preGradient;
         for (int a = 0; a < attention; a++) {
             int row = a * span;
             double weight = scoreWeights[a];
@@ -362,7 +385,8 @@ final class BahdanauAttention implements StepInput {
                 dQuery[a * batch + b] = sum;
             }
         }
-        INDArray dQueryArray = array(dQuery, attention, batch);
+        INDArray dQueryArray = queryGradientArray;
+        NativeArray.of(dQueryArray).write(0, dQuery, 0, dQuery.length);
         mmul(previousState, dQueryArray, gradients.wa, false, true, 1.0);             // dW_a += s · dqᵀ
         mmul(wa, dQueryArray, previousStateGradient, false, false, 1.0);               // ds += W_a · dq
     }
