@@ -12,7 +12,7 @@ import picocli.CommandLine;
 /**
  * Bad values for {@code seqzoo bench rnn} end the run at once with one line naming the option (exit code 2),
  * before any measuring or model building: an {@code --only} that matches no model (the line lists the models)
- * and a {@code --samples} file in a directory that does not exist.
+ * a {@code --samples} file in a directory that does not exist, and more warm-up rounds than the timer allows.
  */
 class BenchCliTest {
 
@@ -30,6 +30,13 @@ class BenchCliTest {
         String[] result = run("rnn", "--only", "seqzoo LSTM", "--samples", "/no/such/directory/samples.csv");
         assertEquals("2", result[0]);
         assertTrue(result[1].contains("--samples: cannot write /no/such/directory/samples.csv"), result[1]);
+    }
+
+    @Test
+    void tooManyWarmupRoundsAreRefusedBeforeMeasuring() {
+        String[] result = run("rnn", "--only", "seqzoo LSTM", "--warmup", "41");
+        assertEquals("2", result[0]);
+        assertTrue(result[1].contains("need 0 <= warmup <= 40"), result[1]);
     }
 
     /** Exit code and error output of {@code seqzoo bench args}. */

@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     private DataSource source = new DataSource();
 
-    @Option(names = "--valid", paramLabel = "FILE", description = "Validation pairs (TSV or PREFIX); default: 5% of "
+    @Option(names = "--valid", paramLabel = "FILE", description = "Validation pairs (TSV or PREFIX); default: 5%% of "
             + "--train, split by a hash of the source side.")
     private Path valid;
 
