@@ -171,20 +171,17 @@ final class BahdanauAttention implements StepInput {
 
     /** The same attention for rows {@code rows} of the batch (beam reordering), keys reused, no history. */
     BahdanauAttention select(int[] rows) {
-        return rows(rows, false);
-    }
-
-    private BahdanauAttention rows(int[] rows, boolean history) {
         INDArray selectedKeys = Seq2SeqDecoder.pick(keys.reshape('c', attention, batch, sourceSteps)
                 .permute(1, 0, 2), rows).permute(1, 0, 2).dup('c').reshape('c', attention, (long) rows.length
                 * sourceSteps);
         return new BahdanauAttention(wa, ua, v, wc, Seq2SeqDecoder.pick(encoder, rows), selectedKeys,
-                sourceMask == null ? null : Seq2SeqDecoder.pick(sourceMask, rows), history);
+                sourceMask == null ? null : Seq2SeqDecoder.pick(sourceMask, rows), false);
     }
 
     /**
-     * The attention of batch rows {@code from … from+count-1} for one part of a split pass: its own keys, history
-     * and gradient accumulators. This object then answers {@link #weights}, {@link #contexts},
+     * The attention of batch rows {@code from … from+count-1} for one part of a split pass: views of the encoder
+     * states and mask rows (the encoder is C-order, so a row range is one contiguous block), its own copy of the keys,
+     * its own history and gradient accumulators. This object then answers {@link #weights}, {@link #contexts},
      * {@link #accumulateInto} and {@link #finishBackward} for the whole batch from its parts.
      */
     @Override
@@ -193,7 +190,13 @@ final class BahdanauAttention implements StepInput {
             parts.clear();
             partStarts.clear();
         }
-        BahdanauAttention part = rows(java.util.stream.IntStream.range(from, from + count).toArray(), recordHistory);
+        INDArrayIndex rows = NDArrayIndex.interval(from, from + count);
+        INDArray partKeys = keys.reshape('c', attention, batch, sourceSteps)
+                .get(NDArrayIndex.all(), rows, NDArrayIndex.all()).dup('c')
+                .reshape('c', attention, (long) count * sourceSteps);
+        BahdanauAttention part = new BahdanauAttention(wa, ua, v, wc, encoder.get(rows, NDArrayIndex.all(),
+                NDArrayIndex.all()), partKeys, sourceMask == null ? null : sourceMask.get(rows, NDArrayIndex.all()),
+                recordHistory);
         parts.add(part);
         partStarts.add(from);
         return part;
