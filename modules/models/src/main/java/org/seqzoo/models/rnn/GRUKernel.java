@@ -78,9 +78,13 @@ public final class GRUKernel implements RecurrentKernel {
     }
 
     @Override
-    public ForwardPass forward(GateWeights weights, INDArray input, RecurrentState initialState, INDArray mask,
-                               StepInput stepInput, boolean training, boolean forBackprop,
-                               LayerWorkspaceMgr workspaces) {
+    public Pass forward(GateWeights weights, INDArray input, RecurrentState initialState, INDArray mask,
+                        StepInput stepInput, boolean training, boolean forBackprop, LayerWorkspaceMgr workspaces) {
+        if (resetAfter && OneDnnRecurrentInference.applies(OneDnnCell.GRU, input, mask, stepInput, forBackprop,
+                gateFn, candidateFn)) {
+            BatchParts.checkArguments("GRU", weights, input, initialState, null);
+            return OneDnnRecurrentInference.forward(OneDnnCell.GRU, weights, input, initialState, workspaces);
+        }
         BatchParts split = BatchParts.start("GRU", weights, input, initialState, mask, stepInput, forBackprop,
                 workspaces);
         NativeArray u = NativeArray.of(columnMajor(weights.rw()));

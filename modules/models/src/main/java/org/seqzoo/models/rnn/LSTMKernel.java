@@ -73,9 +73,9 @@ public final class LSTMKernel implements RecurrentKernel {
     @Override
     public Pass forward(GateWeights weights, INDArray input, RecurrentState initialState, INDArray mask,
                         StepInput stepInput, boolean training, boolean forBackprop, LayerWorkspaceMgr workspaces) {
-        if (OneDnnLstmInference.applies(input, mask, stepInput, forBackprop, gateFn, cellFn)) {
+        if (OneDnnRecurrentInference.applies(OneDnnCell.LSTM, input, mask, stepInput, forBackprop, gateFn, cellFn)) {
             BatchParts.checkArguments("LSTM", weights, input, initialState, null);
-            return OneDnnLstmInference.forward(weights, input, initialState, workspaces);
+            return OneDnnRecurrentInference.forward(OneDnnCell.LSTM, weights, input, initialState, workspaces);
         }
         BatchParts split = BatchParts.start("LSTM", weights, input, initialState, mask, stepInput, forBackprop,
                 workspaces);

@@ -10,8 +10,8 @@ import org.bytedeco.javacpp.LongPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What seqzoo's uses of oneDNN primitives share ({@link OneDnnLstmInference}, {@link OneDnnProbabilities}): the CPU
- * engine, a stream per thread, float32 memory descriptions, oneDNN memories over ND4J arrays, and primitive
+ * What seqzoo's uses of oneDNN primitives share ({@link OneDnnRecurrentInference}, {@link OneDnnProbabilities}): the
+ * CPU engine, a stream per thread, float32 memory descriptions, oneDNN memories over ND4J arrays, and primitive
  * attributes with a user scratchpad (a primitive then runs on several threads at once, each with its own).
  */
 final class OneDnn {

@@ -20,7 +20,7 @@ public interface RecurrentKernel {
         /**
          * Outputs {@code [B, H, T]} (NCW; stored as a C-order {@code [H, T, B]} array, see
          * {@link StepMajorLayout#outputStore}, or as a C-order {@code [T, B, H]} one by
-         * {@link OneDnnLstmInference}), zero at masked steps.
+         * {@link OneDnnRecurrentInference}), zero at masked steps.
          */
         INDArray output();
 

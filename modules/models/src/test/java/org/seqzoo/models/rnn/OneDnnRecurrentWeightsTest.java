@@ -12,25 +12,29 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.seqzoo.models.testing.Cell;
 
 /**
- * {@link OneDnnLstmWeights.Kept#changed} shared out between threads: the shares cover every byte of {@code W},
- * {@code U} and {@code b} once, so a change of any single parameter (first, last, or at a share's edge) is found by
- * exactly one share, and by none once converted again; the same parameters find the same kept conversion.
+ * {@link OneDnnRecurrentWeights.Kept#changed} shared out between threads: the shares cover every byte of {@code W},
+ * {@code U}, {@code b} (and a GRU's {@code rb}) once, so a change of any single parameter (first, last, or at a
+ * share's edge) is found by exactly one share, and by none once converted again; the same parameters find the same
+ * kept conversion.
  */
-class OneDnnLstmWeightsTest {
+class OneDnnRecurrentWeightsTest {
 
     private static final int IN = 3;
     private static final int HIDDEN = 5;
 
-    @ParameterizedTest(name = "{0}[{1}] changed, {2} shares")
-    @CsvSource({"w,0,1", "w,0,3", "w,59,2", "w,59,3", "rw,0,3", "rw,29,2", "rw,30,2", "rw,99,4", "b,0,3",
-            "b,19,2", "b,19,3", "b,19,7"})
-    void exactlyOneShareFindsAChange(String parameter, int element, int shares) {
+    @ParameterizedTest(name = "{0}: {1}[{2}] changed, {3} shares")
+    @CsvSource({"LSTM,w,0,1", "LSTM,w,0,3", "LSTM,w,59,2", "LSTM,w,59,3", "LSTM,rw,0,3", "LSTM,rw,29,2",
+            "LSTM,rw,30,2", "LSTM,rw,99,4", "LSTM,b,0,3", "LSTM,b,19,2", "LSTM,b,19,3", "LSTM,b,19,7",
+            "GRU,w,0,2", "GRU,rw,74,3", "GRU,b,14,2", "GRU,rb,0,2", "GRU,rb,4,3", "GRU,rb,4,7"})
+    void exactlyOneShareFindsAChange(OneDnnCell cell, String parameter, int element, int shares) {
         Nd4j.getRandom().setSeed(8);
-        GateWeights drawn = Cell.LSTM.randomWeights(IN, HIDDEN, 0.6);
+        GateWeights drawn = (cell == OneDnnCell.LSTM ? Cell.LSTM : Cell.GRU_RESET_AFTER).randomWeights(IN, HIDDEN,
+                0.6);
         GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
-                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
-        OneDnnLstmWeights kept = new OneDnnLstmWeights();
-        OneDnnLstmWeights.Kept first = kept.of(weights);
+                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT),
+                drawn.rb() == null ? null : drawn.rb().castTo(DataType.FLOAT));
+        OneDnnRecurrentWeights kept = new OneDnnRecurrentWeights();
+        OneDnnRecurrentWeights.Kept first = kept.of(cell, weights);
         for (int share = 0; share < shares; share++) {
             assertFalse(first.changed(share, shares), "nothing changed yet, share " + share);
         }
@@ -38,11 +42,12 @@ class OneDnnLstmWeightsTest {
         INDArray changed = switch (parameter) {
             case "w" -> weights.w();
             case "rw" -> weights.rw();
+            case "rb" -> weights.rb();
             default -> weights.b();
         };
-        INDArray memoryOrder = changed.reshape(changed.ordering(), new long[] {changed.length()});     // a view in memory order
+        INDArray memoryOrder = changed.reshape(changed.ordering(), new long[] {changed.length()});  // memory order
         memoryOrder.putScalar(element, memoryOrder.getFloat(element) + 0.5f);
-        OneDnnLstmWeights.Kept again = kept.of(weights);
+        OneDnnRecurrentWeights.Kept again = kept.of(cell, weights);
         assertSame(first.entry(), again.entry(), "the same parameters keep their conversion");
         int finding = 0;
         for (int share = 0; share < shares; share++) {

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.dnnl.IntMemoryMap;
-import org.bytedeco.dnnl.lstm_forward;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.rnn_primitive_desc_base;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.FloatPointer;
@@ -23,9 +24,10 @@ import org.seqzoo.models.cpu.KernelThreads;
 import org.seqzoo.models.cpu.PartBarrier;
 
 /**
- * Forward-only LSTM passes through oneDNN's fused LSTM primitive ({@code lstm_forward}, inference), the path
- * PyTorch's ATen takes for {@code nn.LSTM} on CPU: the input projection of all steps as one product, the gate
- * maths in JIT-compiled kernels. The maths is DESIGN.md's LSTM with one bias.
+ * Forward-only LSTM and reset-after GRU passes through oneDNN's fused recurrent primitives ({@link OneDnnCell}:
+ * {@code lstm_forward}, {@code lbr_gru_forward}; inference), the path PyTorch's ATen takes for {@code nn.LSTM} and
+ * {@code nn.GRU} on CPU: the input projection of all steps as one product, the gate maths in oneDNN's kernels. The
+ * maths is DESIGN.md's LSTM with one bias and GRU with {@code resetAfter=true}.
  *
  * <p>The batch is split over {@link KernelThreads} as the kernel loops split it ({@link KernelThreads#parts}); each
  * part runs its own execution of the primitive on its thread with that thread's OpenMP count (one by default), so
@@ -41,38 +43,38 @@ import org.seqzoo.models.cpu.PartBarrier;
  * any share found a change, each part runs the primitive. One hand-off instead of two: a worker thread started a
  * second hand-off 0.1–0.4 ms late here, and the check on both cores takes half as long.
  *
- * <p>Used by {@link LSTMKernel#forward} only where it computes the same thing: float32, sigmoid and tanh, no
- * backward pass to follow, no mask (the primitive has no per-sequence lengths), no step input and more than one
- * step; everything else runs the kernel's own loops. The weights come converted from {@link OneDnnLstmWeights}
- * (converted again only when they changed). Passes are serialised (one cache of primitives and weights).
- * {@code -Dseqzoo.lstm.onednn=false} turns the path off.
+ * <p>Used by {@link LSTMKernel#forward} and {@link GRUKernel#forward} (reset-after) only where it computes the same
+ * thing: float32, sigmoid and tanh, no backward pass to follow, no mask (the primitive has no per-sequence
+ * lengths), no step input and more than one step; everything else runs the kernel's own loops. The weights come
+ * converted from {@link OneDnnRecurrentWeights} (converted again only when they changed). Passes are serialised
+ * (one cache of primitives and weights).
+ * {@code -Dseqzoo.lstm.onednn=false} and {@code -Dseqzoo.gru.onednn=false} turn the path off for a cell.
  */
-final class OneDnnLstmInference {
+final class OneDnnRecurrentInference {
 
-    /** System property: {@code false} keeps LSTM inference on the kernel's own loops. */
-    static final String PROPERTY = "seqzoo.lstm.onednn";
     private static final int MAX_CACHED = 16;
 
-    private static final OneDnnLstmWeights WEIGHTS = new OneDnnLstmWeights();
+    private static final OneDnnRecurrentWeights WEIGHTS = new OneDnnRecurrentWeights();
     /** Compiled primitives by {@link Key}, most recently used last. */
     private static final Map<Key, Compiled> PRIMITIVES = new LinkedHashMap<>(16, 0.75f, true);
     /** Each part's {@code tnc} input, kept between passes (they are serialised) and grown as needed. */
     private static final List<FloatPointer> STAGED_INPUTS = new ArrayList<>();
 
     /**
-     * What a part's primitives are compiled for: steps, the part's sequences, the whole batch, nIn, H, whether an
-     * initial state is given (else oneDNN starts from zeros), and the input's element strides (batch, feature, step).
+     * What a part's primitives are compiled for: the cell, steps, the part's sequences, the whole batch, nIn, H,
+     * whether an initial state is given (else oneDNN starts from zeros), and the input's element strides (batch,
+     * feature, step).
      */
-    private record Key(int steps, int rows, int batch, int nIn, int hidden, boolean initialState,
+    private record Key(OneDnnCell cell, int steps, int rows, int batch, int nIn, int hidden, boolean initialState,
                        long batchStride, long featureStride, long stepStride) {
     }
 
     /**
-     * The LSTM primitive with its description (which gives the memory descriptions of its arguments), and the
+     * The recurrent primitive with its description (which gives the memory descriptions of its arguments), and the
      * reorder that copies a part's sequences from the input as it is laid out ({@code staging}) into the primitive's
      * {@code tnc} input.
      */
-    private record Compiled(lstm_forward.primitive_desc desc, lstm_forward primitive, memory.desc sequences,
+    private record Compiled(rnn_primitive_desc_base desc, primitive primitive, memory.desc sequences,
                             reorder staging) {
 
         /** Copies the part's sequences, from element {@code offset} of {@code input}, into {@code staged}. */
@@ -91,17 +93,20 @@ final class OneDnnLstmInference {
         }
     }
 
-    private OneDnnLstmInference() {
+    private OneDnnRecurrentInference() {
     }
 
-    /** Whether the pass described can run here (see the class comment). */
-    static boolean applies(INDArray input, INDArray mask, StepInput stepInput, boolean forBackprop,
+    /**
+     * Whether the pass described can run here for {@code cell} (see the class comment; a GRU's caller checks that it
+     * is reset-after), {@code cellFn} being the LSTM's cell or the GRU's candidate activation.
+     */
+    static boolean applies(OneDnnCell cell, INDArray input, INDArray mask, StepInput stepInput, boolean forBackprop,
                            ScalarActivation gateFn, ScalarActivation cellFn) {
         return !forBackprop && mask == null && stepInput == null && input.dataType() == DataType.FLOAT
                 && input.size(2) > 1                      // single steps (decoding) gain nothing from per-pass set-up
                 && gateFn == ScalarActivation.SIGMOID && cellFn == ScalarActivation.TANH
                 && FloatGemm.backend() == FloatGemm.Backend.DNNL
-                && !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"));
+                && cell.enabled();
     }
 
     /** A finished forward pass: outputs and the last state, nothing for a backward pass. */
@@ -109,11 +114,11 @@ final class OneDnnLstmInference {
     }
 
     /**
-     * Runs the LSTM over {@code input} ({@code [B, nIn, T]} float32, any layout) from {@code initialState} (or
+     * Runs {@code cell} over {@code input} ({@code [B, nIn, T]} float32, any layout) from {@code initialState} (or
      * zeros) with the weights of {@code weights} (seqzoo's layout); outputs {@code [B, H, T]} as a view of a C-order
      * {@code [T, B, H]} array.
      */
-    static Pass forward(GateWeights weights, INDArray input, RecurrentState initialState,
+    static Pass forward(OneDnnCell cell, GateWeights weights, INDArray input, RecurrentState initialState,
                         LayerWorkspaceMgr workspaces) {
         int batch = (int) input.size(0);
         int nIn = (int) input.size(1);
@@ -124,13 +129,13 @@ final class OneDnnLstmInference {
                 .assign(input);
         boolean fromState = initialState != null;
         INDArray h0 = fromState ? cOrder(initialState.h(), workspaces) : null;
-        INDArray c0 = fromState ? cOrder(initialState.c(), workspaces) : null;
+        INDArray c0 = fromState && cell.hasCellState() ? cOrder(initialState.c(), workspaces) : null;
         INDArray target = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {steps, batch, hidden}, 'c');
         INDArray lastH = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {batch, hidden}, 'c');
-        INDArray lastC = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {batch, hidden}, 'c');
+        INDArray lastC = cell.hasCellState() ? workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {batch, hidden}, 'c') : null;
         int parts = KernelThreads.parts(batch, steps);
         int[] from = new int[parts + 1];
         for (int p = 0; p < parts; p++) {
@@ -140,15 +145,15 @@ final class OneDnnLstmInference {
         Compiled[] compiled = new Compiled[parts];
 
         memory[] stagedInputs = new memory[parts];
-        synchronized (OneDnnLstmInference.class) {
+        synchronized (OneDnnRecurrentInference.class) {
             for (int p = 0; p < parts; p++) {
                 int rows = from[p + 1] - from[p];
-                compiled[p] = compiled(new Key(steps, rows, batch, nIn, hidden, fromState,
+                compiled[p] = compiled(new Key(cell, steps, rows, batch, nIn, hidden, fromState,
                         strides[0], strides[1], strides[2]));
                 stagedInputs[p] = new memory(compiled[p].desc().src_layer_desc(), OneDnn.cpu(),
                         stagedInput(p, (long) steps * rows * nIn));
             }
-            OneDnnLstmWeights.Kept kept = WEIGHTS.of(weights);
+            OneDnnRecurrentWeights.Kept kept = WEIGHTS.of(cell, weights);
             boolean[] changed = new boolean[parts];
             PartBarrier checked = new PartBarrier(parts);
             PartBarrier converted = new PartBarrier(parts);
@@ -170,21 +175,25 @@ final class OneDnnLstmInference {
                     }
                 }
                 long first = (long) from[p] * hidden;
-                lstm_forward.primitive_desc desc = compiled[p].desc();
+                rnn_primitive_desc_base desc = compiled[p].desc();
                 IntMemoryMap args = new IntMemoryMap();
                 List<memory> wrapped = new ArrayList<>();
                 try {
                     args.put(dnnl.DNNL_ARG_SRC_LAYER, stagedInputs[p]);
                     if (fromState) {
                         args.put(dnnl.DNNL_ARG_SRC_ITER, wrap(wrapped, desc.src_iter_desc(), h0, first));
-                        args.put(dnnl.DNNL_ARG_SRC_ITER_C, wrap(wrapped, desc.src_iter_c_desc(), c0, first));
+                        if (cell.hasCellState()) {
+                            args.put(dnnl.DNNL_ARG_SRC_ITER_C, wrap(wrapped, desc.src_iter_c_desc(), c0, first));
+                        }
                     }
                     args.put(dnnl.DNNL_ARG_WEIGHTS_LAYER, kept.layer());
                     args.put(dnnl.DNNL_ARG_WEIGHTS_ITER, kept.iter());
                     args.put(dnnl.DNNL_ARG_BIAS, kept.bias());
                     args.put(dnnl.DNNL_ARG_DST_LAYER, wrap(wrapped, desc.dst_layer_desc(), target, first));
                     args.put(dnnl.DNNL_ARG_DST_ITER, wrap(wrapped, desc.dst_iter_desc(), lastH, first));
-                    args.put(dnnl.DNNL_ARG_DST_ITER_C, wrap(wrapped, desc.dst_iter_c_desc(), lastC, first));
+                    if (cell.hasCellState()) {
+                        args.put(dnnl.DNNL_ARG_DST_ITER_C, wrap(wrapped, desc.dst_iter_c_desc(), lastC, first));
+                    }
                     memory scratchpad = OneDnn.scratchpad(desc.scratchpad_desc());
                     wrapped.add(scratchpad);
                     args.put(dnnl.DNNL_ARG_SCRATCHPAD, scratchpad);
@@ -247,7 +256,7 @@ final class OneDnnLstmInference {
     }
 
     /**
-     * The primitives for a part of {@code key.rows()} sequences of a batch of {@code key.batch()}: the LSTM reads
+     * The primitives for a part of {@code key.rows()} sequences of a batch of {@code key.batch()}: the cell reads
      * its own {@code tnc} input, writes its rows of the shared {@code [T, B, H]} output (batch stride {@code H},
      * step stride {@code B·H}), starts from zeros unless {@code key.initialState()}, and is given a scratchpad (so
      * that parts can run at once); the reorder fills that input from the part's sequences. Created on first use.
@@ -263,17 +272,15 @@ final class OneDnnLstmInference {
             memory.desc input = OneDnn.desc(memory.format_tag.tnc, steps, rows, key.nIn());
             memory.desc output = OneDnn.strided(new long[] {steps, rows, hidden},
                     new long[] {(long) key.batch() * hidden, hidden, 1});
-            lstm_forward.desc desc = new lstm_forward.desc(dnnl.prop_kind.forward_inference,
-                    dnnl.rnn_direction.unidirectional_left2right, input, initial, initial,
-                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, key.nIn(), 4, hidden),
-                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden),
-                    OneDnn.desc(memory.format_tag.ldgo, 1, 1, 4, hidden), output, iter, iter);
-            lstm_forward.primitive_desc primitiveDesc = new lstm_forward.primitive_desc(desc, OneDnn.userScratchpad(),
-                    OneDnn.cpu());
+            OneDnnCell cell = key.cell();
+            rnn_primitive_desc_base primitiveDesc = cell.describe(input, initial, initial,
+                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, key.nIn(), cell.gates(), hidden),
+                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, hidden, cell.gates(), hidden),
+                    OneDnn.desc(memory.format_tag.ldgo, 1, 1, cell.biasGates(), hidden), output, iter, iter);
             memory.desc sequences = OneDnn.strided(new long[] {steps, rows, key.nIn()},
                     new long[] {key.stepStride(), key.batchStride(), key.featureStride()});
             reorder staging = new reorder(new reorder.primitive_desc(OneDnn.cpu(), sequences, OneDnn.cpu(), input));
-            compiled = new Compiled(primitiveDesc, new lstm_forward(primitiveDesc), sequences, staging);
+            compiled = new Compiled(primitiveDesc, cell.create(primitiveDesc), sequences, staging);
             PRIMITIVES.put(key, compiled);
             if (PRIMITIVES.size() > MAX_CACHED) {
                 Key eldest = PRIMITIVES.keySet().iterator().next();

@@ -1,0 +1,93 @@
+package org.seqzoo.models.rnn;
+
+import org.bytedeco.dnnl.lbr_gru_forward;
+import org.bytedeco.dnnl.lstm_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.rnn_primitive_desc_base;
+import org.bytedeco.dnnl.global.dnnl;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The recurrent cells {@link OneDnnRecurrentInference} runs through oneDNN, with how seqzoo's parameters map onto
+ * oneDNN's: {@link #LSTM} ({@code lstm_forward}; DESIGN.md's LSTM, one bias) and {@link #GRU}, the reset-after GRU
+ * ({@code lbr_gru_forward}, oneDNN's "linear before reset" GRU, which is PyTorch's and DESIGN.md's
+ * {@code resetAfter=true} form: {@code n_t = tanh(W_n x_t + b_wn + r_t ⊙ (U_n h_{t-1} + b_un))},
+ * {@code h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}}).
+ */
+enum OneDnnCell {
+
+    /** seqzoo's blocks {@code i | f | o | g}; oneDNN's gates {@code i, f, c~, o}; one bias per gate. */
+    LSTM(new int[] {0, 1, 3, 2}, "seqzoo.lstm.onednn"),
+    /**
+     * seqzoo's blocks {@code r | z | n}; oneDNN's gates {@code u (= z), r, o (= n)}; four bias gates: {@code b} of
+     * {@code z, r, n}, then the recurrent candidate bias {@code b_un} (seqzoo's {@code rb}).
+     */
+    GRU(new int[] {1, 0, 2}, "seqzoo.gru.onednn");
+
+    /** seqzoo's gate block for each of oneDNN's gates. */
+    private final int[] seqzooBlocks;
+    private final String property;
+
+    OneDnnCell(int[] seqzooBlocks, String property) {
+        this.seqzooBlocks = seqzooBlocks.clone();
+        this.property = property;
+    }
+
+    /** Gate blocks of the weight matrices ({@code G}). */
+    int gates() {
+        return seqzooBlocks.length;
+    }
+
+    /** Gates of oneDNN's bias ({@code ldgo}): the LSTM's four, the GRU's three and its recurrent candidate bias. */
+    int biasGates() {
+        return 4;
+    }
+
+    /** seqzoo's block (of {@code G}) for oneDNN's gate {@code gate}. */
+    int seqzooBlock(int gate) {
+        return seqzooBlocks[gate];
+    }
+
+    /** Whether the cell has a cell state {@code c} (LSTM) besides {@code h}. */
+    boolean hasCellState() {
+        return this == LSTM;
+    }
+
+    /** System property whose value {@code false} keeps this cell's inference on the kernel's own loops. */
+    String property() {
+        return property;
+    }
+
+    /** Whether the path is switched on ({@link #property()} not {@code false}). */
+    boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(property, "true"));
+    }
+
+    /** The parameters as oneDNN's converter reads them: {@code W}, {@code U}, {@code b} (and the GRU's {@code rb}). */
+    INDArray[] parameters(GateWeights weights) {
+        INDArray w = Blocks.columnMajor(weights.w());
+        INDArray u = Blocks.columnMajor(weights.rw());
+        return this == GRU ? new INDArray[] {w, u, weights.b(), weights.rb()} : new INDArray[] {w, u, weights.b()};
+    }
+
+    /** A forward-inference primitive's description with these memory descriptions (a GRU has no {@code c}). */
+    rnn_primitive_desc_base describe(memory.desc input, memory.desc initial, memory.desc initialC, memory.desc layer,
+                                 memory.desc iter, memory.desc bias, memory.desc output, memory.desc last,
+                                 memory.desc lastC) {
+        if (this == LSTM) {
+            return new lstm_forward.primitive_desc(new lstm_forward.desc(dnnl.prop_kind.forward_inference,
+                    dnnl.rnn_direction.unidirectional_left2right, input, initial, initialC, layer, iter, bias, output,
+                    last, lastC), OneDnn.userScratchpad(), OneDnn.cpu());
+        }
+        return new lbr_gru_forward.primitive_desc(new lbr_gru_forward.desc(dnnl.prop_kind.forward_inference,
+                dnnl.rnn_direction.unidirectional_left2right, input, initial, layer, iter, bias, output, last),
+                OneDnn.userScratchpad(), OneDnn.cpu());
+    }
+
+    /** The primitive of a description from {@link #describe}. */
+    primitive create(rnn_primitive_desc_base description) {
+        return this == LSTM ? new lstm_forward((lstm_forward.primitive_desc) description)
+                : new lbr_gru_forward((lbr_gru_forward.primitive_desc) description);
+    }
+}
