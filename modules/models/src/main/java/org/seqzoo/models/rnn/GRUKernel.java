@@ -80,10 +80,10 @@ public final class GRUKernel implements RecurrentKernel {
     @Override
     public Pass forward(GateWeights weights, INDArray input, RecurrentState initialState, INDArray mask,
                         StepInput stepInput, boolean training, boolean forBackprop, LayerWorkspaceMgr workspaces) {
-        if (resetAfter && OneDnnRecurrentInference.applies(OneDnnCell.GRU, input, mask, stepInput, forBackprop,
-                gateFn, candidateFn)) {
+        OneDnnCell fused = resetAfter ? OneDnnCell.GRU_RESET_AFTER : OneDnnCell.GRU_RESET_BEFORE;
+        if (OneDnnRecurrentInference.applies(fused, input, mask, stepInput, forBackprop, gateFn, candidateFn)) {
             BatchParts.checkArguments("GRU", weights, input, initialState, null);
-            return OneDnnRecurrentInference.forward(OneDnnCell.GRU, weights, input, initialState, workspaces);
+            return OneDnnRecurrentInference.forward(fused, weights, input, initialState, workspaces);
         }
         BatchParts split = BatchParts.start("GRU", weights, input, initialState, mask, stepInput, forBackprop,
                 workspaces);

@@ -1,5 +1,6 @@
 package org.seqzoo.models.rnn;
 
+import org.bytedeco.dnnl.gru_forward;
 import org.bytedeco.dnnl.lbr_gru_forward;
 import org.bytedeco.dnnl.lstm_forward;
 import org.bytedeco.dnnl.memory;
@@ -10,10 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The recurrent cells {@link OneDnnRecurrentInference} runs through oneDNN, with how seqzoo's parameters map onto
- * oneDNN's: {@link #LSTM} ({@code lstm_forward}; DESIGN.md's LSTM, one bias) and {@link #GRU}, the reset-after GRU
+ * oneDNN's: {@link #LSTM} ({@code lstm_forward}; DESIGN.md's LSTM, one bias), {@link #GRU_RESET_AFTER}
  * ({@code lbr_gru_forward}, oneDNN's "linear before reset" GRU, which is PyTorch's and DESIGN.md's
- * {@code resetAfter=true} form: {@code n_t = tanh(W_n x_t + b_wn + r_t ⊙ (U_n h_{t-1} + b_un))},
- * {@code h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}}).
+ * {@code resetAfter=true} form: {@code n_t = tanh(W_n x_t + b_wn + r_t ⊙ (U_n h_{t-1} + b_un))}) and
+ * {@link #GRU_RESET_BEFORE} ({@code gru_forward}, Cho et al.'s form: {@code n_t = tanh(W_n x_t + U_n (r_t ⊙ h_{t-1})
+ * + b_n)}); both GRUs with {@code h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}}.
  */
 enum OneDnnCell {
 
@@ -23,7 +25,9 @@ enum OneDnnCell {
      * seqzoo's blocks {@code r | z | n}; oneDNN's gates {@code u (= z), r, o (= n)}; four bias gates: {@code b} of
      * {@code z, r, n}, then the recurrent candidate bias {@code b_un} (seqzoo's {@code rb}).
      */
-    GRU(new int[] {1, 0, 2}, "seqzoo.gru.onednn");
+    GRU_RESET_AFTER(new int[] {1, 0, 2}, "seqzoo.gru.onednn"),
+    /** Gates as the reset-after GRU's; three bias gates, {@code b} of {@code z, r, n} (there is no {@code rb}). */
+    GRU_RESET_BEFORE(new int[] {1, 0, 2}, "seqzoo.gru.onednn");
 
     /** seqzoo's gate block for each of oneDNN's gates. */
     private final int[] seqzooBlocks;
@@ -39,9 +43,11 @@ enum OneDnnCell {
         return seqzooBlocks.length;
     }
 
-    /** Gates of oneDNN's bias ({@code ldgo}): the LSTM's four, the GRU's three and its recurrent candidate bias. */
+    /**
+     * Gates of oneDNN's bias ({@code ldgo}): one per gate, and for the reset-after GRU its recurrent candidate bias.
+     */
     int biasGates() {
-        return 4;
+        return this == GRU_RESET_AFTER ? gates() + 1 : gates();
     }
 
     /** seqzoo's block (of {@code G}) for oneDNN's gate {@code gate}. */
@@ -68,7 +74,8 @@ enum OneDnnCell {
     INDArray[] parameters(GateWeights weights) {
         INDArray w = Blocks.columnMajor(weights.w());
         INDArray u = Blocks.columnMajor(weights.rw());
-        return this == GRU ? new INDArray[] {w, u, weights.b(), weights.rb()} : new INDArray[] {w, u, weights.b()};
+        return this == GRU_RESET_AFTER ? new INDArray[] {w, u, weights.b(), weights.rb()}
+                : new INDArray[] {w, u, weights.b()};
     }
 
     /** A forward-inference primitive's description with these memory descriptions (a GRU has no {@code c}). */
@@ -80,14 +87,22 @@ enum OneDnnCell {
                     dnnl.rnn_direction.unidirectional_left2right, input, initial, initialC, layer, iter, bias, output,
                     last, lastC), OneDnn.userScratchpad(), OneDnn.cpu());
         }
-        return new lbr_gru_forward.primitive_desc(new lbr_gru_forward.desc(dnnl.prop_kind.forward_inference,
+        if (this == GRU_RESET_AFTER) {
+            return new lbr_gru_forward.primitive_desc(new lbr_gru_forward.desc(dnnl.prop_kind.forward_inference,
+                    dnnl.rnn_direction.unidirectional_left2right, input, initial, layer, iter, bias, output, last),
+                    OneDnn.userScratchpad(), OneDnn.cpu());
+        }
+        return new gru_forward.primitive_desc(new gru_forward.desc(dnnl.prop_kind.forward_inference,
                 dnnl.rnn_direction.unidirectional_left2right, input, initial, layer, iter, bias, output, last),
                 OneDnn.userScratchpad(), OneDnn.cpu());
     }
 
     /** The primitive of a description from {@link #describe}. */
     primitive create(rnn_primitive_desc_base description) {
-        return this == LSTM ? new lstm_forward((lstm_forward.primitive_desc) description)
-                : new lbr_gru_forward((lbr_gru_forward.primitive_desc) description);
+        return switch (this) {
+            case LSTM -> new lstm_forward((lstm_forward.primitive_desc) description);
+            case GRU_RESET_AFTER -> new lbr_gru_forward((lbr_gru_forward.primitive_desc) description);
+            case GRU_RESET_BEFORE -> new gru_forward((gru_forward.primitive_desc) description);
+        };
     }
 }

@@ -24,10 +24,10 @@ import org.seqzoo.models.cpu.KernelThreads;
 import org.seqzoo.models.cpu.PartBarrier;
 
 /**
- * Forward-only LSTM and reset-after GRU passes through oneDNN's fused recurrent primitives ({@link OneDnnCell}:
- * {@code lstm_forward}, {@code lbr_gru_forward}; inference), the path PyTorch's ATen takes for {@code nn.LSTM} and
- * {@code nn.GRU} on CPU: the input projection of all steps as one product, the gate maths in oneDNN's kernels. The
- * maths is DESIGN.md's LSTM with one bias and GRU with {@code resetAfter=true}.
+ * Forward-only LSTM and GRU passes through oneDNN's fused recurrent primitives ({@link OneDnnCell}:
+ * {@code lstm_forward}, {@code lbr_gru_forward}, {@code gru_forward}; inference), the path PyTorch's ATen takes
+ * for {@code nn.LSTM} and {@code nn.GRU} on CPU: the input projection of all steps as one product, the gate maths
+ * in oneDNN's kernels. The maths is DESIGN.md's LSTM with one bias and its GRU in both forms.
  *
  * <p>The batch is split over {@link KernelThreads} as the kernel loops split it ({@link KernelThreads#parts}); each
  * part runs its own execution of the primitive on its thread with that thread's OpenMP count (one by default), so
@@ -43,7 +43,7 @@ import org.seqzoo.models.cpu.PartBarrier;
  * any share found a change, each part runs the primitive. One hand-off instead of two: a worker thread started a
  * second hand-off 0.1–0.4 ms late here, and the check on both cores takes half as long.
  *
- * <p>Used by {@link LSTMKernel#forward} and {@link GRUKernel#forward} (reset-after) only where it computes the same
+ * <p>Used by {@link LSTMKernel#forward} and {@link GRUKernel#forward} only where it computes the same
  * thing: float32, sigmoid and tanh, no backward pass to follow, no mask (the primitive has no per-sequence
  * lengths), no step input and more than one step; everything else runs the kernel's own loops. The weights come
  * converted from {@link OneDnnRecurrentWeights} (converted again only when they changed). Passes are serialised
@@ -97,8 +97,8 @@ final class OneDnnRecurrentInference {
     }
 
     /**
-     * Whether the pass described can run here for {@code cell} (see the class comment; a GRU's caller checks that it
-     * is reset-after), {@code cellFn} being the LSTM's cell or the GRU's candidate activation.
+     * Whether the pass described can run here for {@code cell} (see the class comment), {@code cellFn} being the
+     * LSTM's cell or the GRU's candidate activation.
      */
     static boolean applies(OneDnnCell cell, INDArray input, INDArray mask, StepInput stepInput, boolean forBackprop,
                            ScalarActivation gateFn, ScalarActivation cellFn) {

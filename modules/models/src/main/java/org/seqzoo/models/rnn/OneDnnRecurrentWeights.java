@@ -14,7 +14,7 @@ import org.seqzoo.models.cpu.NativeArray;
 /**
  * A recurrent cell's float32 weights in the layout oneDNN's inference primitives read ({@link OneDnnCell}), kept
  * between passes: {@code W} ({@code ldigo [1, 1, nIn, G, H]}), {@code U} ({@code ldigo [1, 1, H, G, H]}) and the
- * bias ({@code ldgo [1, 1, 4, H]}: the LSTM's {@code b}; the GRU's {@code b} and {@code rb}), gates in oneDNN's order
+ * bias ({@code ldgo [1, 1, G', H]}: {@code b}, and a reset-after GRU's {@code rb}), gates in oneDNN's order
  * (LSTM {@code i, f, c~, o} from seqzoo's {@code i | f | o | g}; GRU {@code u, r, o} from {@code r | z | n}).
  *
  * <p>Converting takes a transpose of every weight matrix (~0.5–1 ms at the benchmark's default shapes, a tenth of

@@ -25,11 +25,11 @@ import org.seqzoo.models.testing.Cell;
 import org.seqzoo.models.testing.ReverseTask;
 
 /**
- * {@link OneDnnRecurrentInference} computes what {@link LSTMKernel}'s and the reset-after {@link GRUKernel}'s own
+ * {@link OneDnnRecurrentInference} computes what {@link LSTMKernel}'s and {@link GRUKernel}'s (both forms) own
  * float32 loops compute — outputs and last states, with and without an initial state, for C- and {@code 'f'}-order
  * inputs and strided views, whole or split over threads, after its parameters change in place (also a single weight
  * in any part's share of the check), under seqzoo's softmax layer and in seq2seq graphs — and is used only where it
- * applies (no mask, inference, more than one step, not a reset-before GRU).
+ * applies (no mask, inference, more than one step).
  */
 class OneDnnRecurrentInferenceTest {
 
@@ -45,9 +45,13 @@ class OneDnnRecurrentInferenceTest {
 
     @ParameterizedTest(name = "{0}: batch={1}, steps={2}, initial state={3}, input={4}, threads={5}")
     @CsvSource({"LSTM,5,7,false,c,1", "LSTM,5,7,true,c,2", "LSTM,19,4,true,f,2", "LSTM,27,3,true,c,3",
-            "LSTM,1,2,false,f,2", "LSTM,18,5,false,nwc,2", "LSTM,17,4,true,sub-batch,2", "LSTM,24,3,false,sub-batch,3",
-            "GRU,5,7,false,c,1", "GRU,5,7,true,c,2", "GRU,19,4,true,f,2", "GRU,27,3,true,c,3", "GRU,1,2,false,f,2",
-            "GRU,18,5,false,nwc,2", "GRU,17,4,true,sub-batch,2", "GRU,24,3,false,sub-batch,3"})
+            "LSTM,1,2,false,f,2", "LSTM,18,5,false,nwc,2", "LSTM,17,4,true,sub-batch,2",
+            "LSTM,24,3,false,sub-batch,3", "GRU_RESET_AFTER,5,7,false,c,1", "GRU_RESET_AFTER,5,7,true,c,2",
+            "GRU_RESET_AFTER,19,4,true,f,2", "GRU_RESET_AFTER,27,3,true,c,3", "GRU_RESET_AFTER,1,2,false,f,2",
+            "GRU_RESET_AFTER,18,5,false,nwc,2", "GRU_RESET_AFTER,17,4,true,sub-batch,2",
+            "GRU_RESET_AFTER,24,3,false,sub-batch,3", "GRU_RESET_BEFORE,5,7,false,c,1",
+            "GRU_RESET_BEFORE,19,4,true,f,2", "GRU_RESET_BEFORE,27,3,true,c,3", "GRU_RESET_BEFORE,18,5,false,nwc,2",
+            "GRU_RESET_BEFORE,17,4,true,sub-batch,2"})
     void matchesTheKernelLoops(OneDnnCell cell, int batch, int steps, boolean withInitialState, String layout,
                                int threads) {
         KernelThreads.set(threads);                      // batch 19 in two parts of 9 and 10, 27 in three of 9
@@ -75,7 +79,16 @@ class OneDnnRecurrentInferenceTest {
     }
 
     private static RecurrentKernel kernel(OneDnnCell cell) {
-        return cell == OneDnnCell.LSTM ? Cell.LSTM.kernel() : Cell.GRU_RESET_AFTER.kernel();
+        return testCell(cell).kernel();
+    }
+
+    /** The test helpers' cell for {@code cell}. */
+    private static Cell testCell(OneDnnCell cell) {
+        return switch (cell) {
+            case LSTM -> Cell.LSTM;
+            case GRU_RESET_AFTER -> Cell.GRU_RESET_AFTER;
+            case GRU_RESET_BEFORE -> Cell.GRU_RESET_BEFORE;
+        };
     }
 
     /** A random initial state: {@code h}, and an LSTM's {@code c}. */
@@ -124,8 +137,9 @@ class OneDnnRecurrentInferenceTest {
      * part's share holds it.
      */
     @ParameterizedTest(name = "{0}: {1} changed, {2} parts")
-    @CsvSource({"LSTM,w,2", "LSTM,rw,2", "LSTM,b,2", "LSTM,w,3", "LSTM,rw,3", "LSTM,b,3", "GRU,w,2", "GRU,rw,3",
-            "GRU,b,2", "GRU,rb,2", "GRU,rb,3"})
+    @CsvSource({"LSTM,w,2", "LSTM,rw,2", "LSTM,b,2", "LSTM,w,3", "LSTM,rw,3", "LSTM,b,3", "GRU_RESET_AFTER,w,2",
+            "GRU_RESET_AFTER,rw,3", "GRU_RESET_AFTER,b,2", "GRU_RESET_AFTER,rb,2", "GRU_RESET_AFTER,rb,3",
+            "GRU_RESET_BEFORE,w,2", "GRU_RESET_BEFORE,rw,3", "GRU_RESET_BEFORE,b,3"})
     void followsOneChangedWeightInAnyPart(OneDnnCell cell, String parameter, int threads) {
         KernelThreads.set(threads);
         Nd4j.getRandom().setSeed(6);
@@ -186,7 +200,7 @@ class OneDnnRecurrentInferenceTest {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
                 .dataType(DataType.FLOAT).list()
                 .layer(cell == OneDnnCell.LSTM ? new LSTM.Builder().nIn(4).nOut(7).build()
-                        : new GRU.Builder().nIn(4).nOut(7).build())
+                        : new GRU.Builder().nIn(4).nOut(7).resetAfter(cell == OneDnnCell.GRU_RESET_AFTER).build())
                 .layer(new SoftmaxOutputLayer.Builder().nIn(7).nOut(5).build())
                 .build());
         net.init();
@@ -204,13 +218,17 @@ class OneDnnRecurrentInferenceTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"LSTM,BAHDANAU,false,1,INITIAL_STATE", "LSTM,LUONG_GENERAL,true,2,INITIAL_STATE",
             "LSTM,NONE,false,2,INITIAL_STATE", "LSTM,NONE,true,1,CONTEXT_EVERY_STEP",
-            "GRU,BAHDANAU,true,1,INITIAL_STATE", "GRU,LUONG_DOT,false,2,INITIAL_STATE",
-            "GRU,NONE,true,1,CONTEXT_EVERY_STEP"})
+            "GRU_RESET_AFTER,BAHDANAU,true,1,INITIAL_STATE", "GRU_RESET_AFTER,LUONG_DOT,false,2,INITIAL_STATE",
+            "GRU_RESET_AFTER,NONE,true,1,CONTEXT_EVERY_STEP", "GRU_RESET_BEFORE,LUONG_GENERAL,true,2,INITIAL_STATE"})
     void seq2seqGraphsMatchTheLoops(OneDnnCell cell, Seq2SeqSpec.Attention attention, boolean bidirectional,
                                     int layers, Seq2SeqSpec.Bridge bridge) {
         Seq2SeqSpec spec = Seq2SeqSpec.builder().vocabularies(ReverseTask.VOCABULARY, ReverseTask.VOCABULARY)
                 .embeddingSize(6).hiddenSize(10).attentionSize(7).seed(3)
-                .cell(cell == OneDnnCell.LSTM ? Seq2SeqSpec.Cell.LSTM : Seq2SeqSpec.Cell.GRU)
+                .cell(switch (cell) {
+                    case LSTM -> Seq2SeqSpec.Cell.LSTM;
+                    case GRU_RESET_AFTER -> Seq2SeqSpec.Cell.GRU;
+                    case GRU_RESET_BEFORE -> Seq2SeqSpec.Cell.GRU_RESET_BEFORE;
+                })
                 .attention(attention).bidirectionalEncoder(bidirectional).layers(layers, layers).bridge(bridge).build();
         ComputationGraph graph = Seq2SeqGraphs.graph(spec);
         MultiDataSet batch = ReverseTask.batch(new int[][] {{4, 5, 6, 7}, {9, 10, 11, 4}, {8, 8, 5, 6}});
@@ -230,8 +248,8 @@ class OneDnnRecurrentInferenceTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource({"LSTM,mask", "LSTM,backprop", "LSTM,one step", "LSTM,double", "GRU,mask", "GRU,one step",
-            "GRU,double"})
+    @CsvSource({"LSTM,mask", "LSTM,backprop", "LSTM,one step", "LSTM,double", "GRU_RESET_AFTER,mask",
+            "GRU_RESET_AFTER,one step", "GRU_RESET_AFTER,double", "GRU_RESET_BEFORE,mask"})
     void otherPassesKeepTheKernelLoops(OneDnnCell cell, String why) {
         INDArray x = Nd4j.rand(why.equals("double") ? DataType.DOUBLE : DataType.FLOAT, 4, 3,
                 why.equals("one step") ? 1 : 5);
@@ -244,19 +262,9 @@ class OneDnnRecurrentInferenceTest {
                 ScalarActivation.SIGMOID, ScalarActivation.TANH));
     }
 
-    /** The reset-before GRU keeps its loops (oneDNN's {@code gru_forward} would fit it, but is not used). */
-    @Test
-    void resetBeforeGruKeepsItsLoops() {
-        GateWeights drawn = Cell.GRU_RESET_BEFORE.randomWeights(3, 6, 0.6);
-        GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
-                drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT), null);
-        assertInstanceOf(GRUKernel.ForwardPass.class, Cell.GRU_RESET_BEFORE.kernel().forward(weights,
-                Nd4j.randn(DataType.FLOAT, 4, 3, 5), null, null, null, false, false, LayerWorkspaceMgr.noWorkspaces()));
-    }
-
     /** Weights of {@code cell} drawn at random, as float32 parameters in seqzoo's layout. */
     private static GateWeights floatWeights(OneDnnCell cell, int in, int hidden) {
-        GateWeights drawn = (cell == OneDnnCell.LSTM ? Cell.LSTM : Cell.GRU_RESET_AFTER).randomWeights(in, hidden, 0.6);
+        GateWeights drawn = testCell(cell).randomWeights(in, hidden, 0.6);
         return new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'), drawn.rw().castTo(DataType.FLOAT).dup('f'),
                 drawn.b().castTo(DataType.FLOAT), drawn.rb() == null ? null : drawn.rb().castTo(DataType.FLOAT));
     }

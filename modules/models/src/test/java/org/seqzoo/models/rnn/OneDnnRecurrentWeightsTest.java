@@ -25,11 +25,13 @@ class OneDnnRecurrentWeightsTest {
     @ParameterizedTest(name = "{0}: {1}[{2}] changed, {3} shares")
     @CsvSource({"LSTM,w,0,1", "LSTM,w,0,3", "LSTM,w,59,2", "LSTM,w,59,3", "LSTM,rw,0,3", "LSTM,rw,29,2",
             "LSTM,rw,30,2", "LSTM,rw,99,4", "LSTM,b,0,3", "LSTM,b,19,2", "LSTM,b,19,3", "LSTM,b,19,7",
-            "GRU,w,0,2", "GRU,rw,74,3", "GRU,b,14,2", "GRU,rb,0,2", "GRU,rb,4,3", "GRU,rb,4,7"})
+            "GRU_RESET_AFTER,w,0,2", "GRU_RESET_AFTER,rw,74,3", "GRU_RESET_AFTER,b,14,2", "GRU_RESET_AFTER,rb,0,2",
+            "GRU_RESET_AFTER,rb,4,3", "GRU_RESET_AFTER,rb,4,7", "GRU_RESET_BEFORE,b,14,3"})
     void exactlyOneShareFindsAChange(OneDnnCell cell, String parameter, int element, int shares) {
         Nd4j.getRandom().setSeed(8);
-        GateWeights drawn = (cell == OneDnnCell.LSTM ? Cell.LSTM : Cell.GRU_RESET_AFTER).randomWeights(IN, HIDDEN,
-                0.6);
+        GateWeights drawn = (cell == OneDnnCell.LSTM ? Cell.LSTM
+                : cell == OneDnnCell.GRU_RESET_AFTER ? Cell.GRU_RESET_AFTER : Cell.GRU_RESET_BEFORE)
+                .randomWeights(IN, HIDDEN, 0.6);
         GateWeights weights = new GateWeights(drawn.w().castTo(DataType.FLOAT).dup('f'),
                 drawn.rw().castTo(DataType.FLOAT).dup('f'), drawn.b().castTo(DataType.FLOAT),
                 drawn.rb() == null ? null : drawn.rb().castTo(DataType.FLOAT));
