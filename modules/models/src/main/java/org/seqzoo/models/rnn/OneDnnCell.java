@@ -78,23 +78,36 @@ enum OneDnnCell {
                 : new INDArray[] {w, u, weights.b()};
     }
 
-    /** A forward-inference primitive's description with these memory descriptions (a GRU has no {@code c}). */
-    rnn_primitive_desc_base describe(memory.desc input, memory.desc initial, memory.desc initialC, memory.desc layer,
-                                 memory.desc iter, memory.desc bias, memory.desc output, memory.desc last,
-                                 memory.desc lastC) {
-        if (this == LSTM) {
-            return new lstm_forward.primitive_desc(new lstm_forward.desc(dnnl.prop_kind.forward_inference,
+    /** oneDNN's description of a weight matrix with {@code rows} inputs: {@code ldigo [1, 1, rows, G, H]}. */
+    memory.desc weightsDesc(int rows, int hidden) {
+        return OneDnn.desc(memory.format_tag.ldigo, 1, 1, rows, gates(), hidden);
+    }
+
+    /** oneDNN's description of the bias: {@code ldgo [1, 1, G', H]} ({@link #biasGates}). */
+    memory.desc biasDesc(int hidden) {
+        return OneDnn.desc(memory.format_tag.ldgo, 1, 1, biasGates(), hidden);
+    }
+
+    /**
+     * A forward-inference primitive's description for inputs of {@code nIn} features, with these memory descriptions
+     * (a GRU has no {@code c}).
+     */
+    rnn_primitive_desc_base describe(int nIn, int hidden, memory.desc input, memory.desc initial,
+                                     memory.desc initialC, memory.desc output, memory.desc last, memory.desc lastC) {
+        memory.desc layer = weightsDesc(nIn, hidden);
+        memory.desc iter = weightsDesc(hidden, hidden);
+        memory.desc bias = biasDesc(hidden);
+        return switch (this) {
+            case LSTM -> new lstm_forward.primitive_desc(new lstm_forward.desc(dnnl.prop_kind.forward_inference,
                     dnnl.rnn_direction.unidirectional_left2right, input, initial, initialC, layer, iter, bias, output,
                     last, lastC), OneDnn.userScratchpad(), OneDnn.cpu());
-        }
-        if (this == GRU_RESET_AFTER) {
-            return new lbr_gru_forward.primitive_desc(new lbr_gru_forward.desc(dnnl.prop_kind.forward_inference,
-                    dnnl.rnn_direction.unidirectional_left2right, input, initial, layer, iter, bias, output, last),
-                    OneDnn.userScratchpad(), OneDnn.cpu());
-        }
-        return new gru_forward.primitive_desc(new gru_forward.desc(dnnl.prop_kind.forward_inference,
-                dnnl.rnn_direction.unidirectional_left2right, input, initial, layer, iter, bias, output, last),
-                OneDnn.userScratchpad(), OneDnn.cpu());
+            case GRU_RESET_AFTER -> new lbr_gru_forward.primitive_desc(new lbr_gru_forward.desc(
+                    dnnl.prop_kind.forward_inference, dnnl.rnn_direction.unidirectional_left2right, input, initial,
+                    layer, iter, bias, output, last), OneDnn.userScratchpad(), OneDnn.cpu());
+            case GRU_RESET_BEFORE -> new gru_forward.primitive_desc(new gru_forward.desc(
+                    dnnl.prop_kind.forward_inference, dnnl.rnn_direction.unidirectional_left2right, input, initial,
+                    layer, iter, bias, output, last), OneDnn.userScratchpad(), OneDnn.cpu());
+        };
     }
 
     /** The primitive of a description from {@link #describe}. */

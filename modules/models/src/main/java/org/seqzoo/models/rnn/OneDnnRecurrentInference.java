@@ -31,7 +31,7 @@ import org.seqzoo.models.cpu.PartBarrier;
  *
  * <p>The batch is split over {@link KernelThreads} as the kernel loops split it ({@link KernelThreads#parts}); each
  * part runs its own execution of the primitive on its thread with that thread's OpenMP count (one by default), so
- * no OpenMP team is involved: at the benchmark's default shapes two parts of 32 sequences took 5.9–6.3 ms where
+ * no OpenMP team is involved: at the benchmark's default shapes two LSTM parts of 32 sequences took 5.9–6.3 ms where
  * one execution on two OpenMP threads took 6.5–7.0 ms, and OpenMP's workers, which spin after each parallel region,
  * no longer compete with what runs next. Each part reads its own {@code tnc} copy of its sequences and writes its
  * rows of one shared C-order {@code [T, B, H]} output (strided for oneDNN), which the output is a view of
@@ -273,10 +273,8 @@ final class OneDnnRecurrentInference {
             memory.desc output = OneDnn.strided(new long[] {steps, rows, hidden},
                     new long[] {(long) key.batch() * hidden, hidden, 1});
             OneDnnCell cell = key.cell();
-            rnn_primitive_desc_base primitiveDesc = cell.describe(input, initial, initial,
-                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, key.nIn(), cell.gates(), hidden),
-                    OneDnn.desc(memory.format_tag.ldigo, 1, 1, hidden, cell.gates(), hidden),
-                    OneDnn.desc(memory.format_tag.ldgo, 1, 1, cell.biasGates(), hidden), output, iter, iter);
+            rnn_primitive_desc_base primitiveDesc = cell.describe(key.nIn(), hidden, input, initial, initial, output,
+                    iter, iter);
             memory.desc sequences = OneDnn.strided(new long[] {steps, rows, key.nIn()},
                     new long[] {key.stepStride(), key.batchStride(), key.featureStride()});
             reorder staging = new reorder(new reorder.primitive_desc(OneDnn.cpu(), sequences, OneDnn.cpu(), input));

@@ -164,13 +164,9 @@ final class OneDnnRecurrentWeights {
         converted[1] = new FloatPointer(parameters[1].length());
         converted[2] = new FloatPointer((long) cell.biasGates() * hidden);
         copyAndConvert(cell, parameters, copies, converted, hidden);
-        Converted memories = new Converted(
-                new memory(OneDnn.desc(memory.format_tag.ldigo, 1, 1, nIn, gates, hidden), OneDnn.cpu(),
-                        converted[0]),
-                new memory(OneDnn.desc(memory.format_tag.ldigo, 1, 1, hidden, gates, hidden), OneDnn.cpu(),
-                        converted[1]),
-                new memory(OneDnn.desc(memory.format_tag.ldgo, 1, 1, cell.biasGates(), hidden), OneDnn.cpu(),
-                        converted[2]));
+        Converted memories = new Converted(new memory(cell.weightsDesc(nIn, hidden), OneDnn.cpu(), converted[0]),
+                new memory(cell.weightsDesc(hidden, hidden), OneDnn.cpu(), converted[1]),
+                new memory(cell.biasDesc(hidden), OneDnn.cpu(), converted[2]));
         return new Entry(cell, addresses, copies, memories, converted);
     }
 
