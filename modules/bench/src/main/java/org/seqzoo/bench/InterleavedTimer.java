@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * Times a piece of work on several models fairly. Warm-up runs the models in turn, one iteration each per round, at
  * least {@code warmup} rounds and then until a round in which the JIT compilers were quiet
  * ({@link #QUIET_COMPILATION_SHARE}; at most {@link #MAX_WARMUP_ROUNDS} rounds): seqzoo's loops are compiled again
- * when the work changes (training's branches were never taken by inference, and the reverse), and a C2 compilation holds one
- * of two cores for 100–350 ms, which a fixed count of 5 iterations per model left to fall into the timed passes of
+ * when the work changes (training's branches were never taken by inference, and the reverse), and a C2 compilation
+ * holds one of two cores for 100–350 ms, which a fixed count of 5 iterations per model left to fall into the timed passes of
  * whichever model came next. Then rounds run the models in turn (so drifts in machine load hit all of them alike),
  * each round timing a few iterations per model after one untimed iteration. That one absorbs the cold start after
  * the other models ran (caches, parked threads): in one process, an LSTM inference pass right after the other

@@ -51,14 +51,15 @@ final class RnnBench implements Callable<Integer> {
     @Option(names = "--only", description = "Run only models whose name contains this text (case-insensitive).")
     String only;
     @Option(names = "--warmup", defaultValue = "5", description = "Warm-up rounds at least, each model once "
-            + "per round; more until a round without JIT compilation (at most 40; default ${DEFAULT-VALUE}).")
+            + "per round; more until the JIT compilers take < 2%% of a round (at most 40; default ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds, models interleaved (default ${DEFAULT-VALUE}).")
     int rounds;
     @Option(names = "--iterations", defaultValue = "5", description = "Iterations per round (default ${DEFAULT-VALUE}).")
     int iterations;
     @Option(names = "--samples", paramLabel = "FILE", description = "Also write every timed iteration (work, model, "
-            + "round, iteration, start ms, ms, JIT and GC ms) to this CSV file, to see where the spread of a run comes from.")
+            + "round, iteration, start ms, ms, JIT and GC ms) to this CSV file, to see where the spread of a run "
+            + "comes from.")
     Path samples;
 
     @Override

@@ -122,7 +122,8 @@ class InterleavedTimerTest {
                 assertEquals(List.of(0, 1, 2, 3), ofRound.stream().map(InterleavedTimer.Sample::iteration).toList());
                 double mean = ofRound.stream().mapToDouble(InterleavedTimer.Sample::ms).average().orElseThrow();
                 assertEquals(mean, timings.perRound().get(model)[round], 1e-9, "round figure = mean of samples");
-                ofRound.forEach(s -> assertTrue(s.ms() >= ((ScriptedModel) model).millis, "a sample covers its pass: " + s));
+                long millis = ((ScriptedModel) model).millis;
+                ofRound.forEach(s -> assertTrue(s.ms() >= millis, "a sample covers its pass: " + s));
             }
         }
         for (int i = 1; i < samples.size(); i++) {
